@@ -1,0 +1,107 @@
+package dev.sluice.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ServiceLoader;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.PipelineOptionsRegistrar;
+import org.apache.beam.sdk.runners.PipelineRunnerRegistrar;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
+
+class SluicePipelineOptionsTest {
+
+  @Test
+  void shouldDefaultToLocalMasterCoresAndAtLeast128KeyGroups() {
+    SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
+
+    assertThat(options.getSluiceMaster()).isEqualTo("[local]");
+    assertThat(options.getParallelism()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(options.getMaxParallelism()).isEqualTo(128);
+    assertThat(options.getBufferTimeoutMillis()).isNull();
+    assertThat(options.isStreaming()).isFalse();
+  }
+
+  @Test
+  void shouldRaiseDefaultMaxParallelismToParallelism() {
+    SluicePipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--parallelism=300").as(SluicePipelineOptions.class);
+
+    assertThat(options.getMaxParallelism()).isEqualTo(300);
+  }
+
+  @Test
+  void shouldFindRunnerAndOptionsByNameThroughTheRegistrar() {
+    PipelineOptions options = PipelineOptionsFactory.fromArgs(
+            "--runner=SluiceRunner", "--parallelism=3", "--maxParallelism=64", "--bufferTimeoutMillis=5")
+        .withValidation()
+        .create();
+
+    assertThat(options.getRunner()).isEqualTo(SluiceRunner.class);
+    SluicePipelineOptions sluice = options.as(SluicePipelineOptions.class);
+    assertThat(sluice.getParallelism()).isEqualTo(3);
+    assertThat(sluice.getMaxParallelism()).isEqualTo(64);
+    assertThat(sluice.getBufferTimeoutMillis()).isEqualTo(5L);
+    assertThat(PipelineOptionsFactory.fromArgs("--runner=TestSluiceRunner").create().getRunner())
+        .isEqualTo(TestSluiceRunner.class);
+  }
+
+  @Test
+  void shouldRegisterThroughServiceLoader() {
+    assertThat(StreamSupport.stream(ServiceLoader.load(PipelineRunnerRegistrar.class).spliterator(), false)
+            .flatMap(r -> StreamSupport.stream(r.getPipelineRunners().spliterator(), false)))
+        .contains(SluiceRunner.class, TestSluiceRunner.class);
+    assertThat(StreamSupport.stream(ServiceLoader.load(PipelineOptionsRegistrar.class).spliterator(), false)
+            .flatMap(r -> StreamSupport.stream(r.getPipelineOptions().spliterator(), false)))
+        .contains(SluicePipelineOptions.class);
+  }
+
+  @Test
+  void shouldRejectAnyMasterButLocal() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=SluiceRunner", "--sluiceMaster=jobmanager:6123").create();
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(options))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--sluiceMaster=jobmanager:6123")
+        .hasMessageContaining("[local]");
+  }
+
+  @Test
+  void shouldRejectMaxParallelismBelowParallelism() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--parallelism=8", "--maxParallelism=4").create();
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(options))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--maxParallelism (4)");
+  }
+
+  @Test
+  void shouldRejectStreamingBeforeStartingAnything() {
+    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--streaming=true").as(SluicePipelineOptions.class);
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply(Create.of(1, 2, 3));
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("streaming execution is not supported yet");
+  }
+
+  @Test
+  void shouldRejectUnboundedCollectionsInBatchMode() {
+    SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("Ticks", GenerateSequence.from(0));
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("streaming execution is not supported yet")
+        .hasMessageContaining("Ticks");
+  }
+}
