@@ -8,6 +8,8 @@ import dev.sluice.engine.cluster.client.JobClient;
 import dev.sluice.engine.cluster.client.JobResult;
 import dev.sluice.engine.cluster.client.JobStatus;
 import dev.sluice.engine.graph.JobId;
+import dev.sluice.engine.graph.VertexId;
+import dev.sluice.engine.task.TaskFailureException;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -110,6 +112,20 @@ class SluicePipelineResultTest {
         .hasCause(userError)
         .hasMessageContaining("bad record 42");
     assertThat(result.getState()).isEqualTo(State.FAILED);
+  }
+
+  @Test
+  void shouldThrowTheUsersExceptionNamingTheFailedTask() {
+    IllegalStateException userError = new IllegalStateException("bad record 42");
+    JobId jobId = client.id;
+    client.end(JobStatus.FAILED, new TaskFailureException(
+        jobId, "test-job", new VertexId(1), 2, "ParDo(Parse) -> ParDo(Check) (3/4)#0", UserCodeException.wrap(userError)));
+
+    assertThatThrownBy(result::waitUntilFinish)
+        .isInstanceOf(Pipeline.PipelineExecutionException.class)
+        .hasCause(userError)
+        .hasMessage("Task 'ParDo(Parse) -> ParDo(Check) (3/4)#0' of job test-job (" + jobId
+            + ") failed: java.lang.IllegalStateException: bad record 42");
   }
 
   @Test
