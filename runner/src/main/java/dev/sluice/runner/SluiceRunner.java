@@ -104,7 +104,7 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     }
   }
 
-  private SluiceTranslationSettings translationSettings() {
+  SluiceTranslationSettings translationSettings() {
     Map<String, String> engineConfig = new HashMap<>();
     if (options.getBufferTimeoutMillis() != null) {
       engineConfig.put(JobConfig.BUFFER_TIMEOUT_MS, Long.toString(options.getBufferTimeoutMillis()));

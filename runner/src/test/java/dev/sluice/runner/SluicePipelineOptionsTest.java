@@ -3,6 +3,9 @@ package dev.sluice.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.engine.graph.JobConfig;
+import dev.sluice.runner.translation.SluiceTranslationSettings;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.Pipeline;
@@ -59,6 +62,22 @@ class SluicePipelineOptionsTest {
     assertThat(StreamSupport.stream(ServiceLoader.load(PipelineOptionsRegistrar.class).spliterator(), false)
             .flatMap(r -> StreamSupport.stream(r.getPipelineOptions().spliterator(), false)))
         .contains(SluicePipelineOptions.class);
+  }
+
+  @Test
+  void shouldPassOptionsToTranslation() {
+    SluiceRunner runner = SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs(
+        "--parallelism=3", "--maxParallelism=64", "--bufferTimeoutMillis=5").create());
+
+    SluiceTranslationSettings settings = runner.translationSettings();
+
+    assertThat(settings.parallelism()).isEqualTo(3);
+    assertThat(settings.maxParallelism()).isEqualTo(64);
+    assertThat(settings.streaming()).isFalse();
+    assertThat(settings.engineConfig()).containsExactly(Map.entry(JobConfig.BUFFER_TIMEOUT_MS, "5"));
+    assertThat(SluiceRunner.fromOptions(PipelineOptionsFactory.create()).translationSettings().engineConfig())
+        .as("the engine's default buffer timeout applies when the option is unset")
+        .isEmpty();
   }
 
   @Test
