@@ -86,6 +86,10 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     rejectUnboundedCollections(pipeline);
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);
 
+    if (jobGraph.vertices().isEmpty()) {
+      LOG.info("Job '{}' ({}) has nothing to run", jobGraph.name(), jobGraph.jobId());
+      return new SluicePipelineResult(jobGraph.name(), new EmptyJobClient(jobGraph.jobId()), () -> {});
+    }
     int slots = jobGraph.vertices().stream().mapToInt(JobVertex::parallelism).max().orElse(1);
     MiniCluster cluster = new MiniCluster(MiniClusterConfiguration.forParallelism(slots));
     try {

@@ -78,13 +78,6 @@ class SluiceRunnerFailureTest {
     assertThat(result.getState()).isEqualTo(State.FAILED);
   }
 
-  @Test
-  void shouldFinishAPipelineWithoutTransforms() {
-    Pipeline p = SluiceTestPipelines.create(2);
-
-    assertThat(SluiceTestPipelines.run(p).getState()).isEqualTo(State.DONE);
-  }
-
   /** Latches shared between the test and its DoFn instances (deserialized copies) by id. */
   private static final Map<String, CountDownLatch> STARTED = new ConcurrentHashMap<>();
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -17,7 +18,8 @@ import org.apache.beam.sdk.runners.PipelineRunnerRegistrar;
 import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
 
-class SluicePipelineOptionsTest {
+/** Options, registration and what SluiceRunner decides before any engine runs. */
+class SluiceRunnerTest {
 
   @Test
   void shouldDefaultToLocalMasterCoresAndAtLeast128KeyGroups() {
@@ -78,6 +80,16 @@ class SluicePipelineOptionsTest {
     assertThat(SluiceRunner.fromOptions(PipelineOptionsFactory.create()).translationSettings().engineConfig())
         .as("the engine's default buffer timeout applies when the option is unset")
         .isEmpty();
+  }
+
+  @Test
+  void shouldFinishAPipelineWithoutTransformsWithoutStartingACluster() {
+    SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
+
+    PipelineResult result = SluiceRunner.fromOptions(options).run(Pipeline.create(options));
+
+    assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(result.metrics().allMetrics().getCounters()).isEmpty();
   }
 
   @Test
