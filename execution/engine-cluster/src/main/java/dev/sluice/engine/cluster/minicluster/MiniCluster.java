@@ -123,6 +123,18 @@ public final class MiniCluster implements AutoCloseable {
     return jm.submitJob(jobGraph, userClassLoader());
   }
 
+  /** Cancels every running job; completes once all of them ended (their tasks stopped). */
+  public CompletableFuture<Void> cancelAllJobs() {
+    JobManager jm;
+    synchronized (this) {
+      if (state != State.STARTED) {
+        return CompletableFuture.completedFuture(null);
+      }
+      jm = jobManager;
+    }
+    return jm.cancelAllJobs();
+  }
+
   /** The cluster's temporary directory (TaskManager spill directories live under it). */
   public synchronized Path tempDirectory() {
     return tempDirectory;
