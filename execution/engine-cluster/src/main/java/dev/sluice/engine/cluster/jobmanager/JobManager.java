@@ -94,7 +94,15 @@ public final class JobManager implements JobManagerGateway, AutoCloseable {
       jobs.put(copy.jobId(), new RunningJob(scheduler, client));
       LOG.info("Received job {} with {} vertices, needing {} slots", graph.describe(), copy.vertices().size(),
           graph.requiredSlots());
-      withJob(copy.jobId(), scheduler::start);
+      try {
+        withJob(copy.jobId(), scheduler::start);
+      } catch (RuntimeException e) {
+        // A bug, not a job failure: forget the job so its slots are not lost for good.
+        LOG.error("Could not schedule job {}", graph.describe(), e);
+        jobs.remove(copy.jobId());
+        slotPool.release(copy.jobId());
+        throw e;
+      }
       return null;
     }).whenComplete((v, e) -> {
       if (e != null) {
