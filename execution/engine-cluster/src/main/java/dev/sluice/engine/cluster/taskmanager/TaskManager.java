@@ -150,7 +150,7 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
   public CompletableFuture<Void> freeSlots(JobId job) {
     return runAsync(() -> {
       for (Map.Entry<ExecutionAttemptId, RunningTask> e : tasks.entrySet()) {
-        if (e.getKey().job().equals(job)) {
+        if (e.getKey().job().equals(job) && !e.getValue().terminated.isDone()) {
           LOG.warn("Task {} still ran when its job's slots were freed; cancelling it", e.getKey());
           e.getValue().task.cancel();
         }
@@ -218,6 +218,10 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
     @Override
     public void stateChanged(
         ExecutionAttemptId attempt, ExecutionState state, Throwable cause, Map<String, Accumulator<?>> accumulators) {
+      if (state.isTerminal()) {
+        // Before the report: once the JobManager hears it, it may free the slots right away.
+        terminated.complete(null);
+      }
       jobManager.updateTaskExecutionState(attempt, state, cause, accumulators == null ? Map.of() : accumulators)
           .whenComplete((v, e) -> {
             if (e != null) {
@@ -230,7 +234,6 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
         } catch (RejectedExecutionException e) {
           // The task manager is closing and forgets all tasks anyway.
         }
-        terminated.complete(null);
       }
     }
   }
