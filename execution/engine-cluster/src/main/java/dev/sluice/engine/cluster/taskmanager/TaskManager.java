@@ -24,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +102,10 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
         if (tasks.containsKey(attempt)) {
           throw new IllegalStateException("Task " + descriptor.taskName() + " (" + attempt + ") already runs on task manager " + id);
         }
+        AtomicBoolean ended = new AtomicBoolean();
         CompletableFuture<Void> terminated = new CompletableFuture<>();
-        DeployedTask task = taskFactory.create(descriptor, new ForwardingListener(terminated));
-        tasks.put(attempt, new RunningTask(task, terminated));
+        DeployedTask task = taskFactory.create(descriptor, new ForwardingListener(ended, terminated));
+        tasks.put(attempt, new RunningTask(task, ended, terminated));
         try {
           task.start();
         } catch (RuntimeException e) {
@@ -150,7 +152,7 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
   public CompletableFuture<Void> freeSlots(JobId job) {
     return runAsync(() -> {
       for (Map.Entry<ExecutionAttemptId, RunningTask> e : tasks.entrySet()) {
-        if (e.getKey().job().equals(job) && !e.getValue().terminated.isDone()) {
+        if (e.getKey().job().equals(job) && !e.getValue().ended.get()) {
           LOG.warn("Task {} still ran when its job's slots were freed; cancelling it", e.getKey());
           e.getValue().task.cancel();
         }
@@ -205,13 +207,19 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
     return EndpointExecutors.callAsync(mainThread, () -> CompletableFuture.completedFuture(action.get()));
   }
 
-  private record RunningTask(DeployedTask task, CompletableFuture<Void> terminated) {}
+  /**
+   * @param ended set by the task thread just before it reports its terminal state
+   * @param terminated completed by the task thread once it reported its terminal state
+   */
+  private record RunningTask(DeployedTask task, AtomicBoolean ended, CompletableFuture<Void> terminated) {}
 
   /** Runs on the task's thread: forwards to the JobManager and enqueues the bookkeeping. */
   private final class ForwardingListener implements TaskListener {
+    private final AtomicBoolean ended;
     private final CompletableFuture<Void> terminated;
 
-    ForwardingListener(CompletableFuture<Void> terminated) {
+    ForwardingListener(AtomicBoolean ended, CompletableFuture<Void> terminated) {
+      this.ended = ended;
       this.terminated = terminated;
     }
 
@@ -220,7 +228,7 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
         ExecutionAttemptId attempt, ExecutionState state, Throwable cause, Map<String, Accumulator<?>> accumulators) {
       if (state.isTerminal()) {
         // Before the report: once the JobManager hears it, it may free the slots right away.
-        terminated.complete(null);
+        ended.set(true);
       }
       jobManager.updateTaskExecutionState(attempt, state, cause, accumulators == null ? Map.of() : accumulators)
           .whenComplete((v, e) -> {
@@ -234,6 +242,7 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
         } catch (RejectedExecutionException e) {
           // The task manager is closing and forgets all tasks anyway.
         }
+        terminated.complete(null);
       }
     }
   }
