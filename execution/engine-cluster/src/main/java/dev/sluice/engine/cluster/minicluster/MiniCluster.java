@@ -8,6 +8,7 @@ import dev.sluice.engine.cluster.taskmanager.TaskFactory;
 import dev.sluice.engine.cluster.taskmanager.TaskManager;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.engine.graph.JobId;
+import dev.sluice.engine.network.LocalShuffleEnvironment;
 import dev.sluice.engine.task.TaskEnvironment;
 import java.io.File;
 import java.io.IOException;
@@ -53,6 +54,8 @@ public final class MiniCluster implements AutoCloseable {
 
   private final MiniClusterConfiguration configuration;
   private final TaskFactoryProvider taskFactories;
+  /** The data plane shared by all TaskManagers: local channels connect tasks of different TaskManagers. */
+  private final LocalShuffleEnvironment shuffle;
   /** Guarded by this. */
   private State state = State.NEW;
   private Path tempDirectory;
@@ -60,12 +63,17 @@ public final class MiniCluster implements AutoCloseable {
   private final List<TaskManager> taskManagers = new ArrayList<>();
 
   public MiniCluster(MiniClusterConfiguration configuration) {
-    this(configuration, (dir, loader) -> new EngineTaskFactory(new TaskEnvironment(loader, dir)));
+    this.configuration = configuration;
+    this.shuffle = new LocalShuffleEnvironment(
+        configuration.shuffleBufferSizeBytes(), configuration.shuffleBuffersPerPartition());
+    this.taskFactories = (dir, loader) -> new EngineTaskFactory(new TaskEnvironment(loader, dir, shuffle));
   }
 
   /** For tests of the control plane with fake tasks. */
   MiniCluster(MiniClusterConfiguration configuration, TaskFactoryProvider taskFactories) {
     this.configuration = configuration;
+    this.shuffle = new LocalShuffleEnvironment(
+        configuration.shuffleBufferSizeBytes(), configuration.shuffleBuffersPerPartition());
     this.taskFactories = taskFactories;
   }
 
@@ -81,8 +89,6 @@ public final class MiniCluster implements AutoCloseable {
     state = State.STARTED;
     try {
       tempDirectory = Files.createTempDirectory("sluice-minicluster-");
-      // A released job's shuffle partitions are dropped here once the shared shuffle
-      // environment of engine-core is wired in.
       jobManager = new JobManager(configuration.accumulatorTimeout(), this::releaseJob);
       ClassLoader userClassLoader = userClassLoader();
       List<CompletableFuture<Void>> registered = new ArrayList<>();
@@ -143,6 +149,9 @@ public final class MiniCluster implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (state != State.STARTED) {
+      if (state == State.NEW) {
+        shuffle.close();
+      }
       state = State.CLOSED;
       return;
     }
@@ -170,11 +179,13 @@ public final class MiniCluster implements AutoCloseable {
     if (jobManager != null) {
       jobManager.close();
     }
+    shuffle.close();
     deleteRecursively(tempDirectory);
   }
 
+  /** JobManager main thread, once all tasks of the job are terminal. */
   private void releaseJob(JobId jobId) {
-    LOG.debug("Released the resources of job {}", jobId);
+    shuffle.releaseJob(jobId);
   }
 
   private static ClassLoader userClassLoader() {

@@ -8,7 +8,11 @@ import dev.sluice.engine.task.TaskEnvironment;
 import dev.sluice.engine.task.TaskListener;
 import java.util.Map;
 
-/** Runs subtasks as engine {@link Task}s sharing one {@link TaskEnvironment}. */
+/**
+ * Runs subtasks as engine {@link Task}s sharing one {@link TaskEnvironment}, which this factory
+ * owns: {@link #close()} closes it (cancels stragglers, joins their threads, stops its timer
+ * thread).
+ */
 public final class EngineTaskFactory implements TaskFactory {
 
   private final TaskEnvironment environment;
@@ -45,6 +49,6 @@ public final class EngineTaskFactory implements TaskFactory {
 
   @Override
   public void close() {
-    // The TaskEnvironment has nothing to release yet.
+    environment.close();
   }
 }

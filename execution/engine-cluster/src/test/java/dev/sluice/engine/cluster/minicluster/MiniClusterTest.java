@@ -13,13 +13,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** MiniCluster with the engine's real tasks: source -> map -> HASH keyed sum -> sink. */
-@Disabled("Needs the engine's Task, which is still a stub on main (engine branch); enable once it lands")
 class MiniClusterTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
