@@ -119,6 +119,14 @@ public final class ExecutionGraph {
     }
   }
 
+  /** Replaces a root cause found to be a consequence of {@code cause}; the old one is kept as suppressed. */
+  public void replaceFailure(Throwable cause) {
+    if (failureCause != null && failureCause != cause) {
+      cause.addSuppressed(failureCause);
+    }
+    failureCause = cause;
+  }
+
   /** e.g. {@code "WordCount (1a2b3c4d)"}. */
   public String describe() {
     return jobGraph.name() + " (" + jobGraph.jobId() + ")";

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failover policy (no restarts yet): the first FAILED task moves the job to FAILING and
  * cancels every other task; once all tasks are terminal the job is FAILED with that task's
- * exception as root cause. Cancellation moves the job to CANCELLING, cancels all tasks and
+ * exception as root cause, unless it only failed because another task's partition went away
+ * and that other task's own failure arrives later ({@link FailureClassifier}). Cancellation moves the job to CANCELLING, cancels all tasks and
  * ends CANCELED once all are terminal. The job is terminal only when every task is, so no task
  * of an ended job still runs.
  *
@@ -134,15 +135,22 @@ final class Scheduler {
   }
 
   private void onTaskFailed(Execution execution, Throwable cause) {
-    if (graph.status() != JobStatus.RUNNING) {
+    Throwable failure = cause != null ? cause
+        : new IllegalStateException("Task " + execution.taskName() + " of job " + graph.describe() + " failed without a cause");
+    if (graph.status() == JobStatus.RUNNING) {
+      graph.recordFailure(failure);
+      transition(JobStatus.FAILING);
+      cancelAllTasks();
+    } else if (graph.status() == JobStatus.FAILING
+        && FailureClassifier.isConsequenceOfAnotherFailure(graph.failureCause())
+        && !FailureClassifier.isConsequenceOfAnotherFailure(failure)) {
+      LOG.info("Task {} failed; taking its failure as root cause of job {}, the earlier one was a consequence",
+          execution.taskName(), graph.describe());
+      graph.replaceFailure(failure);
+    } else {
       LOG.info("Task {} failed while job {} was {}; keeping the first cause", execution.taskName(), graph.describe(),
           graph.status());
-      return;
     }
-    graph.recordFailure(cause != null ? cause
-        : new IllegalStateException("Task " + execution.taskName() + " of job " + graph.describe() + " failed without a cause"));
-    transition(JobStatus.FAILING);
-    cancelAllTasks();
   }
 
   void cancel() {

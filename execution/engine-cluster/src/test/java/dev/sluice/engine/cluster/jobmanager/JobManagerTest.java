@@ -152,6 +152,24 @@ class JobManagerTest {
   }
 
   @Test
+  void shouldPreferTheProducersFailureOverAConsumerThatOnlyLostItsInput() throws Exception {
+    JobClient client = jm.submitJob(TestJobGraphs.twoVertices("lost input", 1, 1), getClass().getClassLoader());
+    List<TaskDeploymentDescriptor> all = deployed(2);
+    all.forEach(d -> report(d, ExecutionState.RUNNING));
+    TaskDeploymentDescriptor producer = all.get(0);
+    TaskDeploymentDescriptor consumer = all.get(1);
+    RuntimeException consequence = new RuntimeException("Task sink failed",
+        new dev.sluice.engine.network.PartitionReleasedException("partition released"));
+    report(consumer.attemptId(), ExecutionState.FAILED, consequence, Map.of());
+    RuntimeException rootCause = new RuntimeException("Task source failed: boom");
+    report(producer.attemptId(), ExecutionState.FAILED, rootCause, Map.of());
+    JobResult result = result(client);
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.failureCause()).isSameAs(rootCause);
+    assertThat(result.failureCause().getSuppressed()).containsExactly(consequence);
+  }
+
+  @Test
   void shouldFailTheJobWhenADeploymentFails() throws Exception {
     tm1.submitAnswer = d -> CompletableFuture.failedFuture(new IllegalStateException("no room"));
     JobClient client = jm.submitJob(TestJobGraphs.twoVertices("undeployable", 3, 3), getClass().getClassLoader());

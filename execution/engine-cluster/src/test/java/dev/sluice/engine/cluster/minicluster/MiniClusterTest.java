@@ -9,6 +9,7 @@ import dev.sluice.engine.cluster.client.JobStatus;
 import dev.sluice.engine.cluster.testutil.Await;
 import dev.sluice.engine.cluster.testutil.LongSum;
 import dev.sluice.engine.cluster.testutil.Threads;
+import dev.sluice.engine.task.TaskFailureException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,7 @@ class MiniClusterTest {
       cluster.start();
       JobResult result = run(cluster, "failing", 2, 100_000, 3, 50);
       assertThat(result.status()).isEqualTo(JobStatus.FAILED);
-      assertThat(result.failureCause()).hasMessageContaining("times ten").hasMessageContaining("(2/2)")
+      assertThat(result.failureCause()).isInstanceOf(TaskFailureException.class).hasMessageContaining("times ten").hasMessageContaining("(2/2)")
           .hasMessageContaining(result.jobId().toString())
           .hasRootCauseMessage("test failure in map after 50 records");
     }
