@@ -78,6 +78,21 @@ class MiniClusterTest {
   }
 
   @Test
+  void shouldCancelRunningJobsOnCloseAndLeaveNoThreadOrDirectory() throws Exception {
+    Set<Thread> before = Threads.live();
+    MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration(2, 2));
+    cluster.start();
+    java.nio.file.Path temp = cluster.tempDirectory();
+    JobClient client = cluster.submitJob(TestPipelines.sumByKey("closed-while-running", 4, -1, 5, -1));
+    Await.until(() -> sum(client.accumulators(), "summed") > 1000, TIMEOUT, "records reached the sums");
+    cluster.close();
+    assertThat(client.resultFuture()).isCompleted();
+    assertThat(client.resultFuture().join().status()).isEqualTo(JobStatus.CANCELED);
+    assertThat(temp).doesNotExist();
+    Threads.awaitNoThreadsBeyond(before, Duration.ofSeconds(10));
+  }
+
+  @Test
   void shouldFailFastWithoutEnoughSlots() throws Exception {
     try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration(2, 1))) {
       cluster.start();
