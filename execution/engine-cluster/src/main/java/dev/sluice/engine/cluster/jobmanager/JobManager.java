@@ -53,6 +53,8 @@ public final class JobManager implements JobManagerGateway, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a job whose first failure was only a lost input waits for the root cause (see Scheduler). */
+  private static final Duration CONSEQUENCE_GRACE_PERIOD = Duration.ofMillis(500);
 
   private final ScheduledExecutorService mainThread;
   private final Duration accumulatorTimeout;
@@ -90,7 +92,7 @@ public final class JobManager implements JobManagerGateway, AutoCloseable {
       }
       ExecutionGraph graph = new ExecutionGraph(copy);
       Scheduler scheduler = new Scheduler(graph, slotPool, mainThread, accumulatorTimeout, client::updateStatus,
-          this::onJobTerminated);
+          this::onJobTerminated, CONSEQUENCE_GRACE_PERIOD);
       jobs.put(copy.jobId(), new RunningJob(scheduler, client));
       LOG.info("Received job {} with {} vertices, needing {} slots", graph.describe(), copy.vertices().size(),
           graph.requiredSlots());

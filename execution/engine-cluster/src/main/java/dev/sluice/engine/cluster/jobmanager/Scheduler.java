@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failover policy (no restarts yet): the first FAILED task moves the job to FAILING and
  * cancels every other task; once all tasks are terminal the job is FAILED with that task's
  * exception as root cause, unless it only failed because another task's partition went away
- * and that other task's own failure arrives later ({@link FailureClassifier}). Cancellation moves the job to CANCELLING, cancels all tasks and
+ * and that other task's own failure arrives later ({@link FailureClassifier}). After such a
+ * consequential first failure the other tasks are cancelled only after a short grace period
+ * (or as soon as a real failure arrives), so the failing producer can report FAILED before it
+ * is cancelled. Cancellation moves the job to CANCELLING, cancels all tasks and
  * ends CANCELED once all are terminal. The job is terminal only when every task is, so no task
  * of an ended job still runs.
  *
@@ -54,9 +59,13 @@ final class Scheduler {
   private final Duration accumulatorTimeout;
   private final Consumer<JobStatus> statusListener;
   private final Consumer<Scheduler> onTerminal;
+  private final Duration consequenceGracePeriod;
+  /** A delayed cancellation of all tasks after a consequential first failure; null if none. */
+  private ScheduledFuture<?> pendingCancel;
 
   Scheduler(ExecutionGraph graph, SlotPool slotPool, ScheduledExecutorService mainThread, Duration accumulatorTimeout,
-      Consumer<JobStatus> statusListener, Consumer<Scheduler> onTerminal) {
+      Consumer<JobStatus> statusListener, Consumer<Scheduler> onTerminal, Duration consequenceGracePeriod) {
+    this.consequenceGracePeriod = consequenceGracePeriod;
     this.graph = graph;
     this.slotPool = slotPool;
     this.mainThread = mainThread;
@@ -140,13 +149,23 @@ final class Scheduler {
     if (graph.status() == JobStatus.RUNNING) {
       graph.recordFailure(failure);
       transition(JobStatus.FAILING);
-      cancelAllTasks();
+      if (FailureClassifier.isConsequenceOfAnotherFailure(failure)) {
+        // The producer that released the partition is probably failing right now and reports
+        // after its cleanup; cancelling it first would turn its report into CANCELED and lose
+        // the root cause. Give it a moment (cancelled early if a real failure arrives).
+        LOG.info("Task {} lost an input; waiting up to {} for the root cause before cancelling job {}",
+            execution.taskName(), consequenceGracePeriod, graph.describe());
+        pendingCancel = mainThread.schedule(this::cancelAllTasks, consequenceGracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        cancelAllTasks();
+      }
     } else if (graph.status() == JobStatus.FAILING
         && FailureClassifier.isConsequenceOfAnotherFailure(graph.failureCause())
         && !FailureClassifier.isConsequenceOfAnotherFailure(failure)) {
       LOG.info("Task {} failed; taking its failure as root cause of job {}, the earlier one was a consequence",
           execution.taskName(), graph.describe());
       graph.replaceFailure(failure);
+      cancelAllTasks();
     } else {
       LOG.info("Task {} failed while job {} was {}; keeping the first cause", execution.taskName(), graph.describe(),
           graph.status());
@@ -172,6 +191,10 @@ final class Scheduler {
   }
 
   private void cancelAllTasks() {
+    if (pendingCancel != null) {
+      pendingCancel.cancel(false);
+      pendingCancel = null;
+    }
     for (Execution execution : graph.executions()) {
       cancelTask(execution);
     }

@@ -170,6 +170,22 @@ class JobManagerTest {
   }
 
   @Test
+  void shouldCancelTheOthersAfterAGracePeriodWhenOnlyALostInputIsReported() throws Exception {
+    JobClient client = jm.submitJob(TestJobGraphs.twoVertices("lost input only", 2, 2), getClass().getClassLoader());
+    List<TaskDeploymentDescriptor> all = deployed(4);
+    all.forEach(d -> report(d, ExecutionState.RUNNING));
+    RuntimeException consequence = new RuntimeException("Task sink failed",
+        new dev.sluice.engine.network.PartitionReleasedException("partition released"));
+    report(all.get(3).attemptId(), ExecutionState.FAILED, consequence, Map.of());
+    assertThat(client.status()).isEqualTo(JobStatus.FAILING);
+    Await.until(() -> tm0.cancelled.size() + tm1.cancelled.size() == 3, "the other tasks cancelled after the grace period");
+    for (int i = 0; i < 3; i++) {
+      report(all.get(i), ExecutionState.CANCELED);
+    }
+    assertThat(result(client).failureCause()).isSameAs(consequence);
+  }
+
+  @Test
   void shouldFailTheJobWhenADeploymentFails() throws Exception {
     tm1.submitAnswer = d -> CompletableFuture.failedFuture(new IllegalStateException("no room"));
     JobClient client = jm.submitJob(TestJobGraphs.twoVertices("undeployable", 3, 3), getClass().getClassLoader());
