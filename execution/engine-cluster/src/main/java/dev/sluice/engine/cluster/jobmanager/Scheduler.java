@@ -98,7 +98,7 @@ final class Scheduler {
     }
     for (Execution execution : graph.executions()) {
       if (graph.status() != JobStatus.RUNNING) {
-        break; // a deployment failed synchronously; the rest were cancelled
+        break; // defensive: replies arrive asynchronously, so nothing in this loop changes the status today
       }
       deploy(execution);
     }
@@ -231,6 +231,10 @@ final class Scheduler {
       case FAILING -> transition(JobStatus.FAILED);
       case CANCELLING -> transition(JobStatus.CANCELED);
       default -> throw new IllegalStateException("Illegal state " + graph.status() + " while ending job " + graph.describe());
+    }
+    if (pendingCancel != null) {
+      pendingCancel.cancel(false);
+      pendingCancel = null;
     }
     onTerminal.accept(this);
   }
