@@ -24,10 +24,10 @@ class SpillingGrouperTest {
 
   @ParameterizedTest(name = "budget={0} fanIn={1} pairs={2} keys={3}")
   @CsvSource({
-    "1024, 3, 5000, 300",
+    "1024, 3, 2500, 300",
     "4096, 2, 8000, 50",
     "65536, 64, 20000, 5000",
-    "300, 4, 2000, 2000",
+    "300, 4, 1000, 1000",
     "100000000, 64, 20000, 1000",
   })
   void shouldGroupLikeTreeMapReference(long budget, int fanIn, int pairs, int keys)
@@ -61,8 +61,8 @@ class SpillingGrouperTest {
   void shouldGroupKeysSharingLongPrefixes() throws IOException {
     Random random = new Random(3);
     TreeMap<byte[], List<String>> expected = new TreeMap<>(ByteArrayComparator.INSTANCE);
-    try (SpillingGrouper grouper = new SpillingGrouper(spillDir, 2048, 4)) {
-      for (int i = 0; i < 20_000; i++) {
+    try (SpillingGrouper grouper = new SpillingGrouper(spillDir, 4096, 4)) {
+      for (int i = 0; i < 8_000; i++) {
         String suffix = Integer.toString(random.nextInt(500), 36);
         byte[] key = ("common-prefix/" + suffix).getBytes(StandardCharsets.UTF_8);
         if (random.nextBoolean()) {

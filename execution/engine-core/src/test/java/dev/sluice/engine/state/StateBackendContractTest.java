@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.api.KeyGroupRange;
-import dev.sluice.engine.serde.TypeSerializer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,17 +32,14 @@ public abstract class StateBackendContractTest {
 
   private final List<KeyedStateBackend<?>> backends = new ArrayList<>();
 
-  /** Builds the backend under test, restored from {@code restore} if not empty. */
-  protected abstract <K> KeyedStateBackend<K> createBackend(
-      TypeSerializer<K> keySerializer,
-      int maxParallelism,
-      KeyGroupRange keyGroupRange,
-      Collection<KeyedStateHandle> restore)
-      throws Exception;
+  /** The factory of the backend under test. */
+  protected abstract KeyedStateBackendFactory backendFactory();
 
   private KeyedStateBackend<String> backend(KeyGroupRange range, Collection<KeyedStateHandle> restore)
       throws Exception {
-    KeyedStateBackend<String> backend = createBackend(STRING, MAX_PARALLELISM, range, restore);
+    KeyedStateBackend<String> backend =
+        backendFactory()
+            .createKeyedStateBackend("Test (1/1)", STRING, MAX_PARALLELISM, range, restore);
     backends.add(backend);
     return backend;
   }
