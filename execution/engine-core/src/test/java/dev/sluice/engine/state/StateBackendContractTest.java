@@ -383,6 +383,29 @@ public abstract class StateBackendContractTest {
     }
   }
 
+  /** Uneven range boundaries: every new subtask reads key groups of two old ones. */
+  @Test
+  void shouldRestoreWhenScalingFromTwoSubtasksToThree() throws Exception {
+    List<String> keys = keys(300);
+    List<KeyedStateHandle> handles = new ArrayList<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      KeyedStateBackend<String> backend =
+          backend(KeyGroupRange.forSubtask(MAX_PARALLELISM, 2, subtask), List.of());
+      populate(backend, ownedKeys(keys, 2, subtask));
+      handles.add(backend.snapshot(9).run());
+    }
+    int restoredKeys = 0;
+    for (int subtask = 0; subtask < 3; subtask++) {
+      KeyedStateBackend<String> part =
+          backend(KeyGroupRange.forSubtask(MAX_PARALLELISM, 3, subtask), handles);
+      List<String> owned = ownedKeys(keys, 3, subtask);
+      verifyState(part, owned);
+      verifyTimers(part, owned);
+      restoredKeys += owned.size();
+    }
+    assertThat(restoredKeys).isEqualTo(keys.size());
+  }
+
   // ---- helpers ---------------------------------------------------------------------------
 
   /** Writes, for each key: value, list and map state in two namespaces, and two timers. */
