@@ -1,0 +1,326 @@
+package dev.sluice.runner.translation.operators;
+
+import dev.sluice.engine.api.AbstractOperator;
+import dev.sluice.engine.api.OperatorContext;
+import dev.sluice.engine.api.Output;
+import dev.sluice.runner.translation.metrics.MetricsAccumulator;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.InMemoryStateInternals;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.SideInputHandler;
+import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a (stateless) Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}.
+ * Input 0 is the main input; input {@code 1 + i} is side input {@code i} of {@link Spec#sideInputs()}.
+ * Output port {@code p} carries the output whose tag maps to {@code p} in {@link Spec#outputPorts()}.
+ *
+ * <h3>Threading model</h3>
+ * Mailbox thread only, like every operator.
+ *
+ * <h3>Lifecycle</h3>
+ * {@code open}: DoFn deserialized and {@code @Setup}. While any side input is still running,
+ * {@link #selectedInputs()} names only the side inputs, so the task reads them to their end
+ * first; their elements are gathered per window and published to a {@link SideInputHandler} when
+ * each side input ends. Main input elements then run in bundles: a bundle starts at the first
+ * element after the previous one finished and finishes after {@link Spec#maxBundleSize()}
+ * elements, before a watermark is forwarded (finishBundle may emit) and in {@code finish}.
+ * {@code close}: {@code @Teardown}.
+ *
+ * <p>User exceptions leave {@code processElement} as the runner threw them: runners-core wraps
+ * them in a {@code UserCodeException}, which the runner unwraps.
+ */
+public final class DoFnOperator extends AbstractOperator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DoFnOperator.class);
+
+  /**
+   * Everything a {@code DoFnOperator} needs, fixed at translation.
+   *
+   * @param stepName the transform's full name; metrics are reported under it
+   * @param serializedFn the Java-serialized DoFn, deserialized once per subtask so that subtasks
+   *     never share a DoFn instance
+   * @param inputCoder coder of the main input's elements (not windowed)
+   * @param outputPorts output tag -> port; outputs not in the map are dropped
+   * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
+   * @param maxBundleSize elements after which a bundle is finished
+   */
+  public record Spec(
+      String stepName,
+      byte[] serializedFn,
+      SerializablePipelineOptions options,
+      Coder<?> inputCoder,
+      TupleTag<?> mainOutputTag,
+      List<TupleTag<?>> additionalOutputTags,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      Map<TupleTag<?>, Integer> outputPorts,
+      WindowingStrategy<?, ?> windowingStrategy,
+      DoFnSchemaInformation schemaInformation,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      List<PCollectionView<?>> sideInputs,
+      int maxBundleSize)
+      implements Serializable {}
+
+  private final Spec spec;
+
+  /** Mailbox thread only, like all fields below. */
+  private DoFn<Object, Object> fn;
+  private DoFnInvoker<Object, Object> invoker;
+  private DoFnRunner<Object, Object> runner;
+  private MetricsContainer metrics;
+  private SideInputHandler sideInputHandler;
+  private SideInputCollector sideInputCollector;
+  private boolean[] sideInputEnded;
+  private int sideInputsRunning;
+  private int[] selected;
+  /** Main input elements that arrived before every side input ended (the engine should prevent it). */
+  private final List<WindowedValue<Object>> pushedBack = new ArrayList<>();
+  private boolean bundleOpen;
+  private int elementsInBundle;
+  /** A watermark that advanced while side inputs were still running; forwarded once they end. */
+  private long heldWatermark;
+  private boolean watermarkHeld;
+
+  public DoFnOperator(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void open(OperatorContext context, Output output) throws Exception {
+    super.open(context, output);
+    metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
+    PipelineOptions options = spec.options().get();
+    fn = (DoFn<Object, Object>) deserialize(spec.serializedFn(), context.userClassLoader());
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
+    }
+    List<PCollectionView<?>> sideInputs = spec.sideInputs();
+    SideInputReader sideInputReader;
+    if (sideInputs.isEmpty()) {
+      sideInputReader = NullSideInputReader.empty();
+      selected = null;
+    } else {
+      // Not keyed: the side input state is the subtask's own, shared by all keys.
+      sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
+      sideInputReader = sideInputHandler;
+      sideInputCollector = new SideInputCollector(sideInputs);
+      sideInputEnded = new boolean[sideInputs.size()];
+      sideInputsRunning = sideInputs.size();
+      selected = runningSideInputs();
+    }
+    runner = DoFnRunners.simpleRunner(
+        options,
+        fn,
+        sideInputReader,
+        new PortOutputManager(),
+        (TupleTag<Object>) spec.mainOutputTag(),
+        spec.additionalOutputTags(),
+        new StatelessStepContext(spec.stepName()),
+        (Coder<Object>) spec.inputCoder(),
+        (Map) spec.outputCoders(),
+        spec.windowingStrategy(),
+        spec.schemaInformation(),
+        spec.sideInputMapping());
+  }
+
+  @Override
+  protected int numberOfInputs() {
+    return 1 + spec.sideInputs().size();
+  }
+
+  @Override
+  public int[] selectedInputs() {
+    return selected;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(int input, Object value, long timestamp) throws Exception {
+    if (input == 0) {
+      if (sideInputsRunning > 0) {
+        pushedBack.add((WindowedValue<Object>) value);
+      } else {
+        processMain((WindowedValue<Object>) value);
+      }
+    } else {
+      sideInputCollector.add(input - 1, (WindowedValue<?>) value);
+    }
+  }
+
+  @Override
+  public void endInput(int input) throws Exception {
+    if (input > 0 && !sideInputEnded[input - 1]) {
+      sideInputEnded[input - 1] = true;
+      sideInputCollector.publish(input - 1, sideInputHandler);
+      sideInputsRunning--;
+      selected = sideInputsRunning > 0 ? runningSideInputs() : new int[] {0};
+      if (sideInputsRunning == 0) {
+        onSideInputsReady();
+      }
+    }
+  }
+
+  @Override
+  protected void onWatermark(long watermark) throws Exception {
+    if (sideInputsRunning > 0) {
+      heldWatermark = watermark;
+      watermarkHeld = true;
+      return;
+    }
+    // finishBundle may emit elements at timestamps the watermark would overtake.
+    finishBundle();
+    output.emitWatermark(watermark);
+  }
+
+  @Override
+  public void finish() throws Exception {
+    for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
+      endInput(i + 1);
+    }
+    finishBundle();
+  }
+
+  @Override
+  public void close() {
+    if (invoker != null) {
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        invoker.invokeTeardown();
+      } catch (Exception e) {
+        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
+        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
+      }
+      invoker = null;
+    }
+  }
+
+  private void onSideInputsReady() throws Exception {
+    for (WindowedValue<Object> value : pushedBack) {
+      processMain(value);
+    }
+    pushedBack.clear();
+    if (watermarkHeld) {
+      watermarkHeld = false;
+      finishBundle();
+      output.emitWatermark(heldWatermark);
+    }
+  }
+
+  private void processMain(WindowedValue<Object> value) throws IOException {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      if (!bundleOpen) {
+        runner.startBundle();
+        bundleOpen = true;
+        elementsInBundle = 0;
+      }
+      runner.processElement(value);
+    }
+    if (++elementsInBundle >= spec.maxBundleSize()) {
+      finishBundle();
+    }
+  }
+
+  private void finishBundle() throws IOException {
+    if (bundleOpen) {
+      bundleOpen = false;
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        runner.finishBundle();
+      }
+    }
+  }
+
+  private int[] runningSideInputs() {
+    int[] running = new int[sideInputsRunning];
+    int n = 0;
+    for (int i = 0; i < sideInputEnded.length; i++) {
+      if (!sideInputEnded[i]) {
+        running[n++] = i + 1;
+      }
+    }
+    return running;
+  }
+
+  private static Object deserialize(byte[] bytes, ClassLoader classLoader) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in = new UserClassObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+      return in.readObject();
+    }
+  }
+
+  /** Resolves classes with the job's class loader. */
+  private static final class UserClassObjectInputStream extends ObjectInputStream {
+    private final ClassLoader classLoader;
+
+    UserClassObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+      super(in);
+      this.classLoader = classLoader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, classLoader);
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc);
+      }
+    }
+  }
+
+  /** Sends each output to its port; outputs without a port are not consumed and dropped. */
+  private final class PortOutputManager implements DoFnRunners.OutputManager {
+    @Override
+    public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
+      Integer port = spec.outputPorts().get(tag);
+      if (port != null) {
+        output.emit(port, value, value.getTimestamp().getMillis());
+      }
+    }
+  }
+
+  /** A DoFn without state or timers (the translator rejects the others) has no keyed context. */
+  private static final class StatelessStepContext implements StepContext {
+    private final String stepName;
+
+    StatelessStepContext(String stepName) {
+      this.stepName = stepName;
+    }
+
+    @Override
+    public StateInternals stateInternals() {
+      throw new UnsupportedOperationException("Step " + stepName + " is stateless: it has no state internals");
+    }
+
+    @Override
+    public TimerInternals timerInternals() {
+      throw new UnsupportedOperationException("Step " + stepName + " is stateless: it has no timer internals");
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.sluice.runner.translation.translators;
+
+import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.runner.translation.TransformTranslator;
+import dev.sluice.runner.translation.TranslationContext;
+import dev.sluice.runner.translation.operators.DoFnOperator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.ParDoTranslation;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * {@code ParDo.MultiOutput} ({@code beam:transform:pardo:v1}) -> one {@link DoFnOperator}.
+ * Main input on input 0 (FORWARD when parallelism matches, so it chains, else REBALANCE); side
+ * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
+ * output port per output PCollection, the main output first.
+ *
+ * <p>Stateful DoFns (state or timers), splittable DoFns still present after
+ * {@code PipelineTranslator.prepare}, {@code @RequiresTimeSortedInput}, {@code @OnWindowExpiration}
+ * and bundle finalization are rejected here, naming the feature.
+ */
+public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
+
+  /** Elements after which a bundle is finished. */
+  static final int MAX_BUNDLE_SIZE = 1000;
+
+  @Override
+  public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
+    String name = context.currentName();
+    DoFn<?, ?> fn = transform.getFn();
+    rejectUnsupported(name, fn);
+    AppliedPTransform<?, ?, ?> applied = context.currentTransform();
+    PCollection<?> input = context.mainInput();
+
+    // Ports: main output first, then the additional outputs in declaration order.
+    Map<TupleTag<?>, PCollection<?>> outputs = applied.getOutputs();
+    List<TupleTag<?>> ordered = new ArrayList<>();
+    ordered.add(transform.getMainOutputTag());
+    for (TupleTag<?> tag : transform.getAdditionalOutputTags().getAll()) {
+      if (!ordered.contains(tag)) {
+        ordered.add(tag);
+      }
+    }
+    for (TupleTag<?> tag : outputs.keySet()) {
+      if (!ordered.contains(tag)) {
+        ordered.add(tag);
+      }
+    }
+    Map<TupleTag<?>, Integer> ports = new HashMap<>();
+    Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    for (TupleTag<?> tag : ordered) {
+      PCollection<?> pc = outputs.get(tag);
+      if (pc != null) {
+        ports.put(tag, ports.size());
+        outputCoders.put(tag, pc.getCoder());
+      }
+    }
+    List<TupleTag<?>> additional = new ArrayList<>(ordered.subList(1, ordered.size()));
+    List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs().values());
+
+    DoFnOperator.Spec spec = new DoFnOperator.Spec(
+        name,
+        SerializableUtils.serializeToByteArray(fn),
+        new SerializablePipelineOptions(context.settings().pipelineOptions()),
+        input.getCoder(),
+        transform.getMainOutputTag(),
+        additional,
+        outputCoders,
+        ports,
+        input.getWindowingStrategy(),
+        ParDoTranslation.getSchemaInformation(applied),
+        new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
+        sideInputs,
+        MAX_BUNDLE_SIZE);
+    int node = context.addOperator(
+        name, () -> new DoFnOperator(spec), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
+    context.connectForwardOrRebalance(input, node, 0);
+    for (int i = 0; i < sideInputs.size(); i++) {
+      context.connect(sideInputs.get(i).getPCollection(), node, 1 + i, Partitioning.broadcast());
+    }
+    for (Map.Entry<TupleTag<?>, Integer> e : ports.entrySet()) {
+      context.setProducer(outputs.get(e.getKey()), node, e.getValue());
+    }
+  }
+
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn) {
+    DoFnSignature signature = DoFnSignatures.signatureForDoFn(fn);
+    String feature = null;
+    if (DoFnSignatures.isSplittable(fn)) {
+      feature = "a splittable DoFn";
+    } else if (signature.usesState() || signature.usesTimers()) {
+      feature = "a stateful DoFn (state or timers)";
+    } else if (DoFnSignatures.requiresTimeSortedInput(fn)) {
+      feature = "@RequiresTimeSortedInput";
+    } else if (signature.onWindowExpiration() != null) {
+      feature = "@OnWindowExpiration";
+    } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
+      feature = "bundle finalization";
+    }
+    if (feature != null) {
+      throw new UnsupportedOperationException(String.format(
+          "Sluice cannot run transform '%s' (URN %s, DoFn %s): %s is not supported yet",
+          name, PTransformTranslation.PAR_DO_TRANSFORM_URN, fn.getClass().getName(), feature));
+    }
+  }
+}
