@@ -4,12 +4,8 @@ import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +116,7 @@ public final class DoFnOperator extends AbstractOperator {
     super.open(context, output);
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
     PipelineOptions options = spec.options().get();
-    fn = (DoFn<Object, Object>) deserialize(spec.serializedFn(), context.userClassLoader());
+    fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
     }
@@ -267,31 +263,6 @@ public final class DoFnOperator extends AbstractOperator {
       }
     }
     return running;
-  }
-
-  private static Object deserialize(byte[] bytes, ClassLoader classLoader) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream in = new UserClassObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
-      return in.readObject();
-    }
-  }
-
-  /** Resolves classes with the job's class loader. */
-  private static final class UserClassObjectInputStream extends ObjectInputStream {
-    private final ClassLoader classLoader;
-
-    UserClassObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
-      super(in);
-      this.classLoader = classLoader;
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, classLoader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
-    }
   }
 
   /** Sends each output to its port; outputs without a port are not consumed and dropped. */

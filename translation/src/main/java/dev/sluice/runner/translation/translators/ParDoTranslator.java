@@ -4,6 +4,7 @@ import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.DoFnOperator;
+import dev.sluice.runner.translation.operators.JavaSerialization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +17,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.PCollection;
@@ -74,7 +74,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
 
     DoFnOperator.Spec spec = new DoFnOperator.Spec(
         name,
-        SerializableUtils.serializeToByteArray(fn),
+        JavaSerialization.serialize(fn),
         new SerializablePipelineOptions(context.settings().pipelineOptions()),
         input.getCoder(),
         transform.getMainOutputTag(),
