@@ -1,13 +1,15 @@
 package dev.sluice.runner.translation.translators;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.engine.api.Accumulator;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
+import dev.sluice.runner.translation.testing.EngineJobRunner;
 import dev.sluice.runner.translation.testing.LocalGraphExecutor;
 import dev.sluice.runner.translation.testing.TestPipelines;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,39 +36,75 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Translates small pipelines and runs their job graphs on {@link LocalGraphExecutor}: the
+ * Translates small pipelines and runs their job graphs, on the single-threaded
+ * {@link LocalGraphExecutor} and on real engine tasks ({@link EngineJobRunner}): the
  * translators and operators together, with every network edge encoding through its coder.
  */
 class PrimitivePipelineTest {
 
-  @Test
-  void shouldReadEverySplitExactlyOnce() throws Exception {
+  /** Where a translated job runs. */
+  enum Backend {
+    LOCAL {
+      @Override
+      Map<String, Accumulator<?>> run(JobGraph graph) throws Exception {
+        return new LocalGraphExecutor(graph).run();
+      }
+    },
+    ENGINE {
+      @Override
+      Map<String, Accumulator<?>> run(JobGraph graph) throws Exception {
+        try (EngineJobRunner runner = new EngineJobRunner()) {
+          EngineJobRunner.Result result = runner.run(graph, Duration.ofSeconds(60));
+          if (!result.failures().isEmpty()) {
+            throw new JobFailedException(result.failures().get(0));
+          }
+          return result.accumulators();
+        }
+      }
+    };
+
+    abstract Map<String, Accumulator<?>> run(JobGraph graph) throws Exception;
+  }
+
+  /** A job run on the engine failed; the cause is the first task failure. */
+  static final class JobFailedException extends Exception {
+    JobFailedException(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldReadEverySplitExactlyOnce(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     String out = TestPipelines.collect(p.apply("Count", GenerateSequence.from(0).to(1000)), "Collect");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 3)).run();
+    backend.run(TestPipelines.translate(p, 3));
 
     assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrderElementsOf(
         LongStream.range(0, 1000).boxed().collect(Collectors.toList()));
   }
 
-  @Test
-  void shouldRunImpulseBasedCreateAndParDo() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldRunImpulseBasedCreateAndParDo(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollection<Integer> doubled = p.apply("One", Create.of(21))
         .apply("Double", MapElements.into(TypeDescriptors.integers()).via((Integer x) -> x * 2));
     String out = TestPipelines.collect(doubled, "Collect");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(out)).containsExactly(42);
   }
 
-  @Test
-  void shouldSendEachOutputToItsConsumers() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldSendEachOutputToItsConsumers(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollectionTuple split = p.apply("Numbers", Create.of(1, 2, 3, 4, 5))
         .apply("Split", ParDo.of(new PrimitiveTranslationTest.SplitFn())
@@ -74,26 +112,28 @@ class PrimitivePipelineTest {
     String evens = TestPipelines.collect(split.get(PrimitiveTranslationTest.SplitFn.EVENS), "CollectEvens");
     String odds = TestPipelines.collect(split.get(PrimitiveTranslationTest.SplitFn.ODDS).setCoder(StringUtf8Coder.of()), "CollectOdds");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(evens)).containsExactlyInAnyOrder(2, 4);
     assertThat(TestPipelines.collected(odds)).containsExactlyInAnyOrder("odd 1", "odd 3", "odd 5");
   }
 
-  @Test
-  void shouldFlattenInputsIncludingOneFlattenedTwice() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldFlattenInputsIncludingOneFlattenedTwice(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollection<Integer> a = p.apply("A", Create.of(1, 2));
     PCollection<Integer> b = p.apply("B", Create.of(3));
     String out = TestPipelines.collect(PCollectionList.of(a).and(b).and(a).apply("Flatten", Flatten.pCollections()), "Collect");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrder(1, 1, 2, 2, 3);
   }
 
-  @Test
-  void shouldReadListIterableMapAndMultimapSideInputs() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldReadListIterableMapAndMultimapSideInputs(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollectionView<List<Integer>> list = p.apply("ListSide", Create.of(1, 2, 3)).apply("AsList", View.asList());
     PCollectionView<Iterable<Integer>> iterable = p.apply("IterSide", Create.of(10, 20)).apply("AsIterable", View.asIterable());
@@ -104,7 +144,7 @@ class PrimitivePipelineTest {
         .apply("Describe", ParDo.of(new DescribeFn(list, iterable, map, multimap)).withSideInputs(list, iterable, map, multimap));
     String out = TestPipelines.collect(described, "Collect");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrder(
         "a list=6 iterable=30 map=1 multimap=0",
@@ -112,40 +152,48 @@ class PrimitivePipelineTest {
         "k list=6 iterable=30 map=null multimap=3");
   }
 
-  @Test
-  void shouldSeeEmptySideInputsAsEmpty() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldSeeEmptySideInputsAsEmpty(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollectionView<List<Integer>> list = p.apply("ListSide", Create.empty(org.apache.beam.sdk.coders.VarIntCoder.of())).apply("AsList", View.asList());
     PCollection<String> out = p.apply("Main", Create.of("x"))
         .apply("Use", ParDo.of(new ListSizeFn(list)).withSideInputs(list));
     String id = TestPipelines.collect(out, "Collect");
 
-    new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(id)).containsExactly("x:0");
   }
 
-  @Test
-  void shouldRecordMetricsUnderTheStepName() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldRecordMetricsUnderTheStepName(Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     p.apply("Numbers", Create.of(1, 2, 3, 4)).apply("Counting", ParDo.of(new CountingFn()));
 
-    Map<String, Accumulator<?>> accumulators = new LocalGraphExecutor(TestPipelines.translate(p, 2)).run();
+    Map<String, Accumulator<?>> accumulators = backend.run(TestPipelines.translate(p, 2));
 
     MetricsAccumulator metrics = (MetricsAccumulator) accumulators.get(MetricsAccumulator.NAME);
     MetricsContainerImpl container = metrics.stepMap().getContainer("Counting/ParMultiDo(Counting)");
     assertThat(container.getCounter(MetricName.named(CountingFn.class, "seen")).getCumulative()).isEqualTo(4L);
   }
 
-  @Test
-  void shouldPropagateUserExceptionAsCause() {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldPropagateUserExceptionAsCause(Backend backend) {
     Pipeline p = TestPipelines.create();
     p.apply("Numbers", Create.of(1)).apply("Fail", ParDo.of(new FailingFn()));
     JobGraph graph = TestPipelines.translate(p, 1);
 
-    assertThatThrownBy(() -> new LocalGraphExecutor(graph).run())
-        .isInstanceOf(UserCodeException.class)
-        .cause().isInstanceOf(IllegalArgumentException.class).hasMessage("bad element 1");
+    Throwable thrown = catchThrowable(() -> backend.run(graph));
+
+    Throwable userCode = thrown;
+    while (userCode != null && !(userCode instanceof UserCodeException)) {
+      userCode = userCode.getCause();
+    }
+    assertThat(userCode).as("UserCodeException in %s", thrown).isNotNull();
+    assertThat(userCode.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessage("bad element 1");
   }
 
   static final class DescribeFn extends DoFn<String, String> {
