@@ -7,7 +7,6 @@ import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -44,13 +43,19 @@ import org.slf4j.LoggerFactory;
  * Mailbox thread only, like every operator.
  *
  * <h3>Lifecycle</h3>
- * {@code open}: DoFn deserialized and {@code @Setup}. While any side input is still running,
- * {@link #selectedInputs()} names only the side inputs, so the task reads them to their end
- * first; their elements are gathered per window and published to a {@link SideInputHandler} when
- * each side input ends. Main input elements then run in bundles: a bundle starts at the first
- * element after the previous one finished and finishes after {@link Spec#maxBundleSize()}
- * elements, before a watermark is forwarded (finishBundle may emit) and in {@code finish}.
- * {@code close}: {@code @Teardown}.
+ * {@code open}: DoFn deserialized and {@code @Setup}. Side input elements are gathered per
+ * window and published to a {@link SideInputHandler} when each side input ends. Main input
+ * elements that arrive while a side input is still running are pushed back into a
+ * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
+ * last side input ended; the input watermark is held meanwhile. Main input elements run in
+ * bundles: a bundle starts at the first element after the previous one finished and finishes
+ * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
+ * emit) and in {@code finish}. {@code close}: {@code @Teardown}, spill file deleted.
+ *
+ * <p>Why all inputs stay selected: reading only the side inputs first (via
+ * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
+ * upstream task (a view of the ParDo's own input is common): that task blocks on the full
+ * main-input channel and never finishes the side input. {@code SideInputDiamondTest} shows it.
  *
  * <p>User exceptions leave {@code processElement} as the runner threw them: runners-core wraps
  * them in a {@code UserCodeException}, which the runner unwraps.
@@ -97,9 +102,8 @@ public final class DoFnOperator extends AbstractOperator {
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
   private int sideInputsRunning;
-  private int[] selected;
-  /** Main input elements that arrived before every side input ended (the engine should prevent it). */
-  private final List<WindowedValue<Object>> pushedBack = new ArrayList<>();
+  /** Main input elements that arrived before every side input ended; null without side inputs. */
+  private SpillingBuffer<WindowedValue<Object>> pushedBack;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
@@ -124,7 +128,6 @@ public final class DoFnOperator extends AbstractOperator {
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
       sideInputReader = NullSideInputReader.empty();
-      selected = null;
     } else {
       // Not keyed: the side input state is the subtask's own, shared by all keys.
       sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
@@ -132,7 +135,9 @@ public final class DoFnOperator extends AbstractOperator {
       sideInputCollector = new SideInputCollector(sideInputs);
       sideInputEnded = new boolean[sideInputs.size()];
       sideInputsRunning = sideInputs.size();
-      selected = runningSideInputs();
+      Coder<WindowedValue<Object>> mainCoder = (Coder) WindowedValue.getFullCoder(
+          spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
+      pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
     }
     runner = DoFnRunners.simpleRunner(
         options,
@@ -155,11 +160,6 @@ public final class DoFnOperator extends AbstractOperator {
   }
 
   @Override
-  public int[] selectedInputs() {
-    return selected;
-  }
-
-  @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
     if (input == 0) {
@@ -179,7 +179,6 @@ public final class DoFnOperator extends AbstractOperator {
       sideInputEnded[input - 1] = true;
       sideInputCollector.publish(input - 1, sideInputHandler);
       sideInputsRunning--;
-      selected = sideInputsRunning > 0 ? runningSideInputs() : new int[] {0};
       if (sideInputsRunning == 0) {
         onSideInputsReady();
       }
@@ -208,6 +207,13 @@ public final class DoFnOperator extends AbstractOperator {
 
   @Override
   public void close() {
+    if (pushedBack != null) {
+      try {
+        pushedBack.close();
+      } catch (IOException e) {
+        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
+      }
+    }
     if (invoker != null) {
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         invoker.invokeTeardown();
@@ -220,10 +226,10 @@ public final class DoFnOperator extends AbstractOperator {
   }
 
   private void onSideInputsReady() throws Exception {
-    for (WindowedValue<Object> value : pushedBack) {
-      processMain(value);
+    if (!pushedBack.isEmpty()) {
+      LOG.debug("{}: side inputs ready, processing {} pushed-back elements", context.taskName(), pushedBack.size());
+      pushedBack.drain(this::processMain);
     }
-    pushedBack.clear();
     if (watermarkHeld) {
       watermarkHeld = false;
       finishBundle();
@@ -252,17 +258,6 @@ public final class DoFnOperator extends AbstractOperator {
         runner.finishBundle();
       }
     }
-  }
-
-  private int[] runningSideInputs() {
-    int[] running = new int[sideInputsRunning];
-    int n = 0;
-    for (int i = 0; i < sideInputEnded.length; i++) {
-      if (!sideInputEnded[i]) {
-        running[n++] = i + 1;
-      }
-    }
-    return running;
   }
 
   /** Sends each output to its port; outputs without a port are not consumed and dropped. */

@@ -85,22 +85,25 @@ class DoFnOperatorTest {
   }
 
   @Test
-  void shouldReadSideInputsFirstAndBufferEarlyMainElements() throws Exception {
+  void shouldPushBackMainElementsUntilEverySideInputEnded() throws Exception {
     Pipeline p = TestPipelines.create();
     PCollectionView<Integer> singleton = p.apply(Create.of(1)).apply(View.asSingleton());
     DoFnOperator op = new DoFnOperator(spec(new SingletonFn(singleton), 10, List.of(singleton), WindowingStrategy.globalDefault(), Map.of(MAIN, 0)));
     try (OperatorHarness h = new OperatorHarness(op)) {
-      assertThat(op.selectedInputs()).containsExactly(1);
+      // All inputs stay readable: selecting only side inputs can deadlock (SideInputDiamondTest).
+      assertThat(op.selectedInputs()).isNull();
 
-      // The engine honours selectedInputs; this checks the guard that must not drop early elements.
       h.process(0, WindowedValue.valueInGlobalWindow("early"), Long.MIN_VALUE);
+      h.watermark(0, 50);
       h.process(1, WindowedValue.valueInGlobalWindow(7), Long.MIN_VALUE);
-      assertThat(h.emitted()).isEmpty();
-
       h.watermark(1, Long.MAX_VALUE);
-      assertThat(h.watermarks()).isEmpty();
+      assertThat(h.emitted()).isEmpty();
+      assertThat(h.watermarks()).as("held while the side input runs").isEmpty();
+
       op.endInput(1);
-      assertThat(op.selectedInputs()).containsExactly(0);
+      assertThat(unwrapped(h, 0)).containsExactly("early=7");
+      assertThat(h.watermarks()).containsExactly(50L);
+
       h.process(0, WindowedValue.valueInGlobalWindow("late"), Long.MIN_VALUE);
       h.endInputsAndFinish(0);
 
