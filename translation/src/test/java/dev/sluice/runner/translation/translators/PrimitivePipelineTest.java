@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.sluice.engine.api.Accumulator;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
+import dev.sluice.runner.translation.operators.JavaSerialization;
 import dev.sluice.runner.translation.testing.EngineJobRunner;
 import dev.sluice.runner.translation.testing.LocalGraphExecutor;
 import dev.sluice.runner.translation.testing.TestPipelines;
@@ -194,6 +195,23 @@ class PrimitivePipelineTest {
     }
     assertThat(userCode).as("UserCodeException in %s", thrown).isNotNull();
     assertThat(userCode.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessage("bad element 1");
+  }
+
+  /** Cluster mode ships the graph Java-serialized: every factory, source and spec must survive it. */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldRunAJavaSerializedCopyOfTheGraph(Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<List<Integer>> list = p.apply("ListSide", Create.of(1, 2, 3)).apply("AsList", View.asList());
+    PCollection<String> main = PCollectionList.of(p.apply("A", Create.of("x"))).and(p.apply("B", Create.of("y", "z")))
+        .apply("Flatten", Flatten.pCollections());
+    String out = TestPipelines.collect(main.apply("Use", ParDo.of(new ListSizeFn(list)).withSideInputs(list)), "Collect");
+    JobGraph graph = TestPipelines.translate(p, 2);
+
+    JobGraph copy = (JobGraph) JavaSerialization.deserialize(JavaSerialization.serialize(graph), getClass().getClassLoader());
+    backend.run(copy);
+
+    assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrder("x:3", "y:3", "z:3");
   }
 
   static final class DescribeFn extends DoFn<String, String> {
