@@ -3,6 +3,7 @@ package dev.sluice.runner.translation.operators;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -35,7 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a (stateless) Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}.
+ * Runs a Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}. A stateful
+ * DoFn (state or timers; batch only) gets per-key state and timers from a
+ * {@link BatchKeyedStepContext}: its input arrives HASH-partitioned by key, and event-time
+ * timers fire as the watermark passes them (in batch: at the end of input, with processing-time
+ * timers).
  * Input 0 is the main input; input {@code 1 + i} is side input {@code i} of {@link Spec#sideInputs()}.
  * Output port {@code p} carries the output whose tag maps to {@code p} in {@link Spec#outputPorts()}.
  *
@@ -74,6 +80,7 @@ public final class DoFnOperator extends AbstractOperator {
    * @param outputPorts output tag -> port; outputs not in the map are dropped
    * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
    * @param maxBundleSize elements after which a bundle is finished
+   * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
    */
   public record Spec(
       String stepName,
@@ -88,7 +95,8 @@ public final class DoFnOperator extends AbstractOperator {
       DoFnSchemaInformation schemaInformation,
       Map<String, PCollectionView<?>> sideInputMapping,
       List<PCollectionView<?>> sideInputs,
-      int maxBundleSize)
+      int maxBundleSize,
+      Coder<?> keyCoder)
       implements Serializable {}
 
   private final Spec spec;
@@ -98,6 +106,8 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnInvoker<Object, Object> invoker;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
+  /** Non-null for a stateful DoFn. */
+  private BatchKeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
@@ -139,6 +149,13 @@ public final class DoFnOperator extends AbstractOperator {
           spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
       pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
     }
+    StepContext stepContext;
+    if (spec.keyCoder() != null) {
+      keyed = new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
+      stepContext = keyed;
+    } else {
+      stepContext = new StatelessStepContext(spec.stepName());
+    }
     runner = DoFnRunners.simpleRunner(
         options,
         fn,
@@ -146,7 +163,7 @@ public final class DoFnOperator extends AbstractOperator {
         new PortOutputManager(),
         (TupleTag<Object>) spec.mainOutputTag(),
         spec.additionalOutputTags(),
-        new StatelessStepContext(spec.stepName()),
+        stepContext,
         (Coder<Object>) spec.inputCoder(),
         (Map) spec.outputCoders(),
         spec.windowingStrategy(),
@@ -192,9 +209,27 @@ public final class DoFnOperator extends AbstractOperator {
       watermarkHeld = true;
       return;
     }
-    // finishBundle may emit elements at timestamps the watermark would overtake.
+    advanceWatermark(watermark);
+  }
+
+  /** Fires due timers, finishes the bundle (both may emit), then forwards the watermark. */
+  private void advanceWatermark(long watermark) throws Exception {
+    fireTimers(watermark);
     finishBundle();
     output.emitWatermark(watermark);
+  }
+
+  private void fireTimers(long watermark) throws Exception {
+    if (keyed == null) {
+      return;
+    }
+    keyed.fireTimers(watermark, (key, timer, window) -> {
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        startBundleIfNeeded();
+        runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+            timer.getOutputTimestamp(), timer.getDomain());
+      }
+    });
   }
 
   @Override
@@ -202,6 +237,7 @@ public final class DoFnOperator extends AbstractOperator {
     for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
       endInput(i + 1);
     }
+    fireTimers(Watermarks.MAX);
     finishBundle();
   }
 
@@ -232,22 +268,38 @@ public final class DoFnOperator extends AbstractOperator {
     }
     if (watermarkHeld) {
       watermarkHeld = false;
-      finishBundle();
-      output.emitWatermark(heldWatermark);
+      advanceWatermark(heldWatermark);
     }
   }
 
-  private void processMain(WindowedValue<Object> value) throws IOException {
+  private void processMain(WindowedValue<Object> value) throws Exception {
     try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      if (!bundleOpen) {
-        runner.startBundle();
-        bundleOpen = true;
-        elementsInBundle = 0;
+      startBundleIfNeeded();
+      if (keyed == null) {
+        runner.processElement(value);
+      } else {
+        keyed.setCurrentKey(((KV<?, ?>) value.getValue()).getKey());
+        // State is scoped to one window: the runner needs one element per window.
+        if (value.getWindows().size() == 1) {
+          runner.processElement(value);
+        } else {
+          for (WindowedValue<Object> single : value.explodeWindows()) {
+            runner.processElement(single);
+          }
+        }
       }
-      runner.processElement(value);
     }
     if (++elementsInBundle >= spec.maxBundleSize()) {
       finishBundle();
+    }
+  }
+
+  /** Call inside the metrics scope. */
+  private void startBundleIfNeeded() {
+    if (!bundleOpen) {
+      runner.startBundle();
+      bundleOpen = true;
+      elementsInBundle = 0;
     }
   }
 
@@ -271,7 +323,7 @@ public final class DoFnOperator extends AbstractOperator {
     }
   }
 
-  /** A DoFn without state or timers (the translator rejects the others) has no keyed context. */
+  /** A DoFn without state or timers has no keyed context. */
   private static final class StatelessStepContext implements StepContext {
     private final String stepName;
 

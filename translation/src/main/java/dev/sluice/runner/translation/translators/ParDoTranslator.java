@@ -5,6 +5,7 @@ import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.DoFnOperator;
 import dev.sluice.runner.translation.operators.JavaSerialization;
+import dev.sluice.runner.translation.serde.KvKeySelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -29,9 +31,11 @@ import org.apache.beam.sdk.values.TupleTag;
  * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
  * output port per output PCollection, the main output first.
  *
- * <p>Stateful DoFns (state or timers), splittable DoFns still present after
- * {@code PipelineTranslator.prepare}, {@code @RequiresTimeSortedInput}, {@code @OnWindowExpiration}
- * and bundle finalization are rejected here, naming the feature.
+ * <p>A stateful DoFn (state or timers) runs in batch only: its KV input is HASH-partitioned by
+ * the encoded key and the operator keeps per-key state and timers in memory. Stateful DoFns in
+ * streaming, splittable DoFns still present after {@code PipelineTranslator.prepare},
+ * {@code @RequiresTimeSortedInput}, {@code @OnWindowExpiration} and bundle finalization are
+ * rejected here, naming the feature.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -42,9 +46,19 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
   public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
     String name = context.currentName();
     DoFn<?, ?> fn = transform.getFn();
-    rejectUnsupported(name, fn);
+    boolean streaming = context.settings().streaming();
+    rejectUnsupported(name, fn, streaming);
     AppliedPTransform<?, ?, ?> applied = context.currentTransform();
     PCollection<?> input = context.mainInput();
+    Coder<?> keyCoder = null;
+    if (DoFnSignatures.isStateful(fn)) {
+      if (!(input.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
+        throw new IllegalArgumentException(String.format(
+            "Transform '%s' (URN %s) uses state or timers, so its input must be a PCollection of KVs, but its coder is %s",
+            name, PTransformTranslation.PAR_DO_TRANSFORM_URN, input.getCoder()));
+      }
+      keyCoder = kvCoder.getKeyCoder();
+    }
 
     // Ports: main output first, then the additional outputs in declaration order.
     Map<TupleTag<?>, PCollection<?>> outputs = applied.getOutputs();
@@ -85,10 +99,15 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         ParDoTranslation.getSchemaInformation(applied),
         new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
         sideInputs,
-        MAX_BUNDLE_SIZE);
+        MAX_BUNDLE_SIZE,
+        keyCoder);
     int node = context.addOperator(
         name, () -> new DoFnOperator(spec), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
-    context.connectForwardOrRebalance(input, node, 0);
+    if (keyCoder == null) {
+      context.connectForwardOrRebalance(input, node, 0);
+    } else {
+      context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));
+    }
     for (int i = 0; i < sideInputs.size(); i++) {
       context.connect(sideInputs.get(i).getPCollection(), node, 1 + i, Partitioning.broadcast());
     }
@@ -97,13 +116,13 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
   }
 
-  private static void rejectUnsupported(String name, DoFn<?, ?> fn) {
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
     DoFnSignature signature = DoFnSignatures.signatureForDoFn(fn);
     String feature = null;
     if (DoFnSignatures.isSplittable(fn)) {
       feature = "a splittable DoFn";
-    } else if (signature.usesState() || signature.usesTimers()) {
-      feature = "a stateful DoFn (state or timers)";
+    } else if (streaming && (signature.usesState() || signature.usesTimers())) {
+      feature = "a stateful DoFn (state or timers) in streaming mode";
     } else if (DoFnSignatures.requiresTimeSortedInput(fn)) {
       feature = "@RequiresTimeSortedInput";
     } else if (signature.onWindowExpiration() != null) {

@@ -224,7 +224,8 @@ class DoFnOperatorTest {
         DoFnSchemaInformation.create(),
         mapping,
         new ArrayList<>(views),
-        bundleSize);
+        bundleSize,
+        null);
   }
 
   private static List<Object> unwrapped(OperatorHarness h, int port) {

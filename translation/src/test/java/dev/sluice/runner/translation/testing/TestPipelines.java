@@ -32,8 +32,12 @@ public final class TestPipelines {
   }
 
   public static JobGraph translate(Pipeline pipeline, int parallelism) {
-    PipelineTranslator.prepare(pipeline, false);
-    SluiceTranslationSettings settings = new SluiceTranslationSettings(pipeline.getOptions(), parallelism, 128, false, Map.of());
+    return translate(pipeline, parallelism, false);
+  }
+
+  public static JobGraph translate(Pipeline pipeline, int parallelism, boolean streaming) {
+    PipelineTranslator.prepare(pipeline, streaming);
+    SluiceTranslationSettings settings = new SluiceTranslationSettings(pipeline.getOptions(), parallelism, 128, streaming, Map.of());
     return new PipelineTranslator(settings).translate(pipeline);
   }
 

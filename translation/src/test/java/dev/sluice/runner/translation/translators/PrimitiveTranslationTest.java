@@ -7,6 +7,7 @@ import dev.sluice.engine.graph.JobEdge;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.engine.graph.JobVertex;
 import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.runner.translation.serde.KvKeySelector;
 import dev.sluice.runner.translation.testing.TestPipelines;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -140,15 +141,41 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectStatefulDoFnNamingTransformAndUrn() {
+  void shouldHashPartitionTheInputOfAStatefulDoFnByKey() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Pairs", Create.of(KV.of("a", 1), KV.of("b", 2))).apply("Stateful", ParDo.of(new StatefulFn()));
+
+    JobGraph graph = TestPipelines.translate(p, 2);
+
+    assertThat(graph.vertices()).extracting(JobVertex::name).containsExactly("Pairs/Read(CreateSource)", "Stateful/ParMultiDo(Stateful)");
+    assertThat(graph.edges()).singleElement().satisfies(e -> {
+      assertThat(e.partitioning()).isInstanceOf(Partitioning.Hash.class);
+      assertThat(((Partitioning.Hash) e.partitioning()).keySelector()).isInstanceOf(KvKeySelector.class);
+    });
+  }
+
+  @Test
+  void shouldRejectStatefulDoFnInStreamingNamingTransformAndUrn() {
     Pipeline p = TestPipelines.create();
     p.apply(Create.of(KV.of("a", 1))).apply("Stateful", ParDo.of(new StatefulFn()));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("'Stateful/ParMultiDo(Stateful)'")
         .hasMessageContaining("beam:transform:pardo:v1")
         .hasMessageContaining("stateful DoFn");
+  }
+
+  @Test
+  void shouldRejectTimeSortedInput() {
+    Pipeline p = TestPipelines.create();
+    p.apply(Create.of(KV.of("a", 1))).apply("Sorted", ParDo.of(new TimeSortedFn()));
+
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("'Sorted/ParMultiDo(TimeSorted)'")
+        .hasMessageContaining("beam:transform:pardo:v1")
+        .hasMessageContaining("@RequiresTimeSortedInput");
   }
 
   @Test
@@ -199,6 +226,17 @@ class PrimitiveTranslationTest {
     @ProcessElement
     public void process(ProcessContext c) {
       c.output(c.element() + c.sideInput(view).size());
+    }
+  }
+
+  static final class TimeSortedFn extends DoFn<KV<String, Integer>, Integer> {
+    @StateId("last")
+    private final StateSpec<ValueState<Integer>> last = StateSpecs.value(VarIntCoder.of());
+
+    @RequiresTimeSortedInput
+    @ProcessElement
+    public void process(@Element KV<String, Integer> e, @StateId("last") ValueState<Integer> state) {
+      state.write(e.getValue());
     }
   }
 
