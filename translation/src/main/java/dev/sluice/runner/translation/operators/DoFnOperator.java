@@ -141,7 +141,8 @@ public final class DoFnOperator extends AbstractOperator {
     } else {
       // Not keyed: the side input state is the subtask's own, shared by all keys.
       sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
-      sideInputReader = sideInputHandler;
+      // Side inputs are read only once complete, so built views can be cached.
+      sideInputReader = new CachingSideInputReader(sideInputHandler);
       sideInputCollector = new SideInputCollector(sideInputs);
       sideInputEnded = new boolean[sideInputs.size()];
       sideInputsRunning = sideInputs.size();

@@ -157,6 +157,22 @@ class DoFnOperatorTest {
   }
 
   @Test
+  void shouldBuildEachSideInputViewOncePerWindow() throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<Map<String, Integer>> map = p.apply("M", Create.of(KV.of("a", 1))).apply("AsMap", View.asMap());
+    try (OperatorHarness h = harness(new ViewIdentityFn(map), 10, List.of(map), WindowingStrategy.globalDefault())) {
+      h.process(1, WindowedValue.valueInGlobalWindow(KV.of("a", 1)), Long.MIN_VALUE);
+      h.endInputsAndFinish(1);
+      for (int i = 0; i < 3; i++) {
+        h.process(0, WindowedValue.valueInGlobalWindow("x"), Long.MIN_VALUE);
+      }
+      h.endInputsAndFinish(0);
+
+      assertThat(unwrapped(h, 0)).hasSize(3).containsOnly(unwrapped(h, 0).get(0));
+    }
+  }
+
+  @Test
   void shouldProcessAnElementOnceForEachOfItsWindowsWhenTheFnObservesWindows() throws Exception {
     IntervalWindow w1 = new IntervalWindow(new Instant(0), new Instant(10));
     IntervalWindow w2 = new IntervalWindow(new Instant(5), new Instant(15));
@@ -312,6 +328,20 @@ class DoFnOperatorTest {
         values.forEach(multi::add);
       }
       c.output(c.element() + " map=" + c.sideInput(map).get(c.element()) + " multi=" + multi);
+    }
+  }
+
+  /** Outputs the identity of the map view it reads. */
+  static final class ViewIdentityFn extends DoFn<String, String> {
+    private final PCollectionView<Map<String, Integer>> view;
+
+    ViewIdentityFn(PCollectionView<Map<String, Integer>> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(Integer.toString(System.identityHashCode(c.sideInput(view))));
     }
   }
 
