@@ -17,6 +17,7 @@ import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.SideInputHandler;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -157,7 +159,7 @@ public final class DoFnOperator extends AbstractOperator {
     } else {
       stepContext = new StatelessStepContext(spec.stepName());
     }
-    runner = DoFnRunners.simpleRunner(
+    DoFnRunner<Object, Object> simple = DoFnRunners.simpleRunner(
         options,
         fn,
         sideInputReader,
@@ -170,6 +172,22 @@ public final class DoFnOperator extends AbstractOperator {
         spec.windowingStrategy(),
         spec.schemaInformation(),
         spec.sideInputMapping());
+    if (keyed == null) {
+      runner = simple;
+    } else {
+      // Late-data dropping, per-window state cleanup with @OnWindowExpiration, and sorting for
+      // @RequiresTimeSortedInput, on the per-key state and timers.
+      WindowingStrategy<?, ?> windowing = spec.windowingStrategy();
+      runner = DoFnRunners.defaultStatefulDoFnRunner(
+          fn,
+          (Coder<Object>) spec.inputCoder(),
+          simple,
+          keyed,
+          windowing,
+          new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(keyed.timerInternals(), windowing),
+          new StatefulDoFnRunner.StateInternalsStateCleaner<>(fn, keyed.stateInternals(), (Coder) windowing.getWindowFn().windowCoder()),
+          DoFnSignatures.requiresTimeSortedInput(fn));
+    }
   }
 
   @Override
@@ -280,14 +298,7 @@ public final class DoFnOperator extends AbstractOperator {
         runner.processElement(value);
       } else {
         keyed.setCurrentKey(((KV<?, ?>) value.getValue()).getKey());
-        // State is scoped to one window: the runner needs one element per window.
-        if (value.getWindows().size() == 1) {
-          runner.processElement(value);
-        } else {
-          for (WindowedValue<Object> single : value.explodeWindows()) {
-            runner.processElement(single);
-          }
-        }
+        runner.processElement(value); // the stateful runner explodes windows: state is per window
       }
     }
     if (++elementsInBundle >= spec.maxBundleSize()) {

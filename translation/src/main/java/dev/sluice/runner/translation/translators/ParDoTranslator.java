@@ -31,11 +31,11 @@ import org.apache.beam.sdk.values.TupleTag;
  * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
  * output port per output PCollection, the main output first.
  *
- * <p>A stateful DoFn (state or timers) runs in batch only: its KV input is HASH-partitioned by
- * the encoded key and the operator keeps per-key state and timers in memory. Stateful DoFns in
- * streaming, splittable DoFns still present after {@code PipelineTranslator.prepare},
- * {@code @RequiresTimeSortedInput}, {@code @OnWindowExpiration} and bundle finalization are
- * rejected here, naming the feature.
+ * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput})
+ * runs in batch only: its KV input is HASH-partitioned by the encoded key and the operator
+ * keeps per-key state and timers in memory, through runners-core's {@code StatefulDoFnRunner}.
+ * Keyed DoFns in streaming, splittable DoFns still present after {@code PipelineTranslator.prepare}
+ * and bundle finalization are rejected here, naming the feature.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -51,7 +51,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     AppliedPTransform<?, ?, ?> applied = context.currentTransform();
     PCollection<?> input = context.mainInput();
     Coder<?> keyCoder = null;
-    if (DoFnSignatures.isStateful(fn)) {
+    if (isKeyed(fn)) {
       if (!(input.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
         throw new IllegalArgumentException(String.format(
             "Transform '%s' (URN %s) uses state or timers, so its input must be a PCollection of KVs, but its coder is %s",
@@ -116,17 +116,19 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
   }
 
-  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
+  /** Whether the DoFn needs per-key state and timers (and so a KV input partitioned by key). */
+  private static boolean isKeyed(DoFn<?, ?> fn) {
     DoFnSignature signature = DoFnSignatures.signatureForDoFn(fn);
+    return signature.usesState() || signature.usesTimers() || signature.onWindowExpiration() != null
+        || DoFnSignatures.requiresTimeSortedInput(fn);
+  }
+
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
     String feature = null;
     if (DoFnSignatures.isSplittable(fn)) {
       feature = "a splittable DoFn";
-    } else if (streaming && (signature.usesState() || signature.usesTimers())) {
-      feature = "a stateful DoFn (state or timers) in streaming mode";
-    } else if (DoFnSignatures.requiresTimeSortedInput(fn)) {
-      feature = "@RequiresTimeSortedInput";
-    } else if (signature.onWindowExpiration() != null) {
-      feature = "@OnWindowExpiration";
+    } else if (streaming && isKeyed(fn)) {
+      feature = "a stateful DoFn (state, timers, @OnWindowExpiration or @RequiresTimeSortedInput) in streaming mode";
     } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
       feature = "bundle finalization";
     }

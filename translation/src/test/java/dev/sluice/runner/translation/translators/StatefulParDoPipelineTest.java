@@ -22,6 +22,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +68,72 @@ class StatefulParDoPipelineTest {
     backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a:[x, y]", "b:[z]", "a:again", "b:again");
+  }
+
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldProcessTimeSortedInputInTimestampOrderPerKey(PrimitivePipelineTest.Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    List<TimestampedValue<KV<String, Integer>>> input = new ArrayList<>();
+    for (int i : List.of(5, 1, 4, 2, 3, 9, 7, 8, 6, 0)) {
+      input.add(TimestampedValue.of(KV.of(i % 2 == 0 ? "even" : "odd", i), new Instant(i)));
+    }
+    PCollection<String> out = p.apply("Pairs", Create.timestamped(input)).apply("Sorted", ParDo.of(new ConcatSortedFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translate(p, 2));
+
+    // Each element emits the sequence seen so far for its key: sorted order means prefixes.
+    assertThat(TestPipelines.collected(id)).contains("even:0,2,4,6,8", "odd:1,3,5,7,9").hasSize(10);
+  }
+
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldCallOnWindowExpirationPerKeyAndWindow(PrimitivePipelineTest.Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollection<String> out = p.apply("Pairs", Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3)))
+        .apply("Expire", ParDo.of(new SumOnExpiryFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translate(p, 2));
+
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a=3", "b=3");
+  }
+
+  /** Appends each value to a per-key string and emits it; needs timestamp order. */
+  static final class ConcatSortedFn extends DoFn<KV<String, Integer>, String> {
+    @StateId("seen")
+    private final StateSpec<ValueState<String>> seenSpec = StateSpecs.value(StringUtf8Coder.of());
+
+    @RequiresTimeSortedInput
+    @ProcessElement
+    public void process(@Element KV<String, Integer> e, @StateId("seen") ValueState<String> seen, OutputReceiver<String> out) {
+      String before = seen.read();
+      String now = before == null ? Integer.toString(e.getValue()) : before + "," + e.getValue();
+      seen.write(now);
+      out.output(e.getKey() + ":" + now);
+    }
+  }
+
+  /** Sums per key; emits the sum when the window expires. */
+  static final class SumOnExpiryFn extends DoFn<KV<String, Integer>, String> {
+    @StateId("sum")
+    private final StateSpec<ValueState<Integer>> sumSpec = StateSpecs.value(VarIntCoder.of());
+
+    @StateId("key")
+    private final StateSpec<ValueState<String>> keySpec = StateSpecs.value(StringUtf8Coder.of());
+
+    @ProcessElement
+    public void process(@Element KV<String, Integer> e, @StateId("sum") ValueState<Integer> sum, @StateId("key") ValueState<String> key) {
+      Integer s = sum.read();
+      sum.write((s == null ? 0 : s) + e.getValue());
+      key.write(e.getKey());
+    }
+
+    @OnWindowExpiration
+    public void onExpiry(@StateId("sum") ValueState<Integer> sum, @StateId("key") ValueState<String> key, OutputReceiver<String> out) {
+      out.output(key.read() + "=" + sum.read());
+    }
   }
 
   /** Sums values per key; an event-time timer at the end of the global window emits the sum. */
