@@ -21,7 +21,11 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -98,6 +102,64 @@ class StatefulParDoPipelineTest {
     backend.run(TestPipelines.translate(p, 2));
 
     assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a=3", "b=3");
+  }
+
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldCombineStateWithSideInputs(PrimitivePipelineTest.Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<List<Integer>> weights = p.apply("Weights", Create.of(10, 100)).apply("AsList", View.asList());
+    PCollection<String> out = p.apply("Pairs", Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3)))
+        .apply("Weighted", ParDo.of(new WeightedSumFn(weights)).withSideInputs(weights));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translate(p, 2));
+
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a=330", "b=330");
+  }
+
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldExpireEachWindowOfEachKey(PrimitivePipelineTest.Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollection<String> out = p.apply("Pairs", Create.timestamped(
+            TimestampedValue.of(KV.of("a", 1), new Instant(1)), TimestampedValue.of(KV.of("a", 2), new Instant(2)),
+            TimestampedValue.of(KV.of("a", 5), new Instant(15)), TimestampedValue.of(KV.of("b", 3), new Instant(3))))
+        .apply("Windows", Window.into(FixedWindows.of(Duration.millis(10))))
+        .apply("Expire", ParDo.of(new SumOnExpiryFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translateOrSkipWithoutGrouping(p, 2));
+
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a=3", "a=5", "b=3");
+  }
+
+  /** Sums values per key times the sum of the side input; emits on window expiry. */
+  static final class WeightedSumFn extends DoFn<KV<String, Integer>, String> {
+    private final PCollectionView<List<Integer>> weights;
+
+    @StateId("sum")
+    private final StateSpec<ValueState<Integer>> sumSpec = StateSpecs.value(VarIntCoder.of());
+
+    @StateId("key")
+    private final StateSpec<ValueState<String>> keySpec = StateSpecs.value(StringUtf8Coder.of());
+
+    WeightedSumFn(PCollectionView<List<Integer>> weights) {
+      this.weights = weights;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, @StateId("sum") ValueState<Integer> sum, @StateId("key") ValueState<String> key) {
+      int weight = c.sideInput(weights).stream().mapToInt(Integer::intValue).sum();
+      Integer s = sum.read();
+      sum.write((s == null ? 0 : s) + c.element().getValue() * weight);
+      key.write(c.element().getKey());
+    }
+
+    @OnWindowExpiration
+    public void onExpiry(@StateId("sum") ValueState<Integer> sum, @StateId("key") ValueState<String> key, OutputReceiver<String> out) {
+      out.output(key.read() + "=" + sum.read());
+    }
   }
 
   /** Appends each value to a per-key string and emits it; needs timestamp order. */
