@@ -194,7 +194,14 @@ final class OperatorChain {
     }
   }
 
-  /** Any thread: releases the output partitions, waking a producer blocked on a full pool. */
+  /** Any thread: wakes the task thread if it is blocked on a full pool; its writes fail from now on. */
+  void abortWriters() {
+    for (ResultPartition p : partitions) {
+      p.abortProducer();
+    }
+  }
+
+  /** Releases the output partitions; their consumers fail when they read them. */
   void releasePartitions() {
     for (ResultPartition p : partitions) {
       p.release();
