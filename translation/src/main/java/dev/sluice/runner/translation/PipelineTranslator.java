@@ -1,0 +1,124 @@
+package dev.sluice.runner.translation;
+
+import dev.sluice.engine.graph.JobGraph;
+import dev.sluice.engine.graph.JobGraphBuilder;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.runners.PTransformOverride;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.util.construction.PTransformMatchers;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Beam pipeline -> engine {@link JobGraph}. Walks the pipeline in topological order; a composite
+ * with a registered translator that accepts it is translated whole, anything else is entered;
+ * every primitive must have a translator, or translation fails naming the transform and URN.
+ *
+ * <p>This walks the Java SDK's pipeline objects (as Beam's classic Flink runner does) rather
+ * than the Runner API protos, so user functions run in-process without a rehydration step; the
+ * portable path (Fn API stages) will translate protos separately.
+ */
+public final class PipelineTranslator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineTranslator.class);
+
+  private final SluiceTranslationSettings settings;
+  private final TranslatorRegistry registry;
+
+  public PipelineTranslator(SluiceTranslationSettings settings) {
+    this(settings, TranslatorRegistry.standard());
+  }
+
+  public PipelineTranslator(SluiceTranslationSettings settings, TranslatorRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  /**
+   * Rewrites the pipeline into the primitives Sluice executes: SDF-wrapped reads back to
+   * primitive reads, and (batch) splittable DoFns to plain DoFns that process each restriction
+   * to its end.
+   */
+  public static void prepare(Pipeline pipeline, boolean streaming) {
+    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    if (!streaming) {
+      pipeline.replaceAll(List.of(
+          PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
+          PTransformOverride.of(
+              PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
+              new SplittableParDoNaiveBounded.OverrideFactory<>())));
+    }
+  }
+
+  /** Translates a prepared pipeline. */
+  public JobGraph translate(Pipeline pipeline) {
+    String jobName = pipeline.getOptions().getJobName();
+    JobGraphBuilder builder = new JobGraphBuilder(jobName == null ? "sluice-job" : jobName, settings.maxParallelism());
+    for (Map.Entry<String, String> e : settings.engineConfig().entrySet()) {
+      builder.setConfig(e.getKey(), e.getValue());
+    }
+    TranslationContext context = new TranslationContext(settings, builder);
+    pipeline.traverseTopologically(new Visitor(pipeline, context));
+    JobGraph graph = builder.build();
+    LOG.info("Translated pipeline {} into {} vertices and {} network edges", jobName, graph.vertices().size(), graph.edges().size());
+    return graph;
+  }
+
+  private final class Visitor extends Pipeline.PipelineVisitor.Defaults {
+    private final Pipeline pipeline;
+    private final TranslationContext context;
+
+    Visitor(Pipeline pipeline, TranslationContext context) {
+      this.pipeline = pipeline;
+      this.context = context;
+    }
+
+    @Override
+    public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+      if (node.isRootNode() || node.getTransform() == null) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
+      TransformTranslator<PTransform<?, ?>> translator = urn == null ? null : registry.composite(urn);
+      if (translator == null) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      context.setCurrentTransform(node.toAppliedPTransform(pipeline));
+      if (!translator.canTranslate(node.getTransform(), context)) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      run(translator, node, urn);
+      return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+    }
+
+    @Override
+    public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+      String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
+      TransformTranslator<PTransform<?, ?>> translator = urn == null ? null : registry.primitive(urn);
+      if (translator == null) {
+        throw new UnsupportedOperationException(String.format(
+            "Sluice cannot run transform '%s' (URN %s, %s): no translator for it. %s",
+            node.getFullName(), urn, node.getTransform().getClass().getName(),
+            settings.streaming() ? "Streaming execution is not supported yet." : ""));
+      }
+      context.setCurrentTransform(node.toAppliedPTransform(pipeline));
+      run(translator, node, urn);
+    }
+
+    private void run(TransformTranslator<PTransform<?, ?>> translator, TransformHierarchy.Node node, String urn) {
+      try {
+        translator.translate(node.getTransform(), context);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("Failed to translate '" + node.getFullName() + "' (URN " + urn + "): " + e, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sluice.runner.translation.testing;
+
+import dev.sluice.engine.api.Accumulator;
+import dev.sluice.engine.api.KeyGroupRange;
+import dev.sluice.engine.api.Operator;
+import dev.sluice.engine.api.OperatorContext;
+import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.ProcessingTimeService;
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.engine.graph.JobId;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Drives one operator on the calling thread, without an engine: feeds inputs, collects what it
+ * emits per port. Mail sent to {@link OperatorContext#mailbox()} runs on {@link #runMail()}.
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  /** One emitted value. */
+  public record Emitted(int port, Object value, long timestamp) {}
+
+  private final Operator operator;
+  private final List<Emitted> emitted = new ArrayList<>();
+  private final List<Long> watermarks = new ArrayList<>();
+  private final Map<String, Accumulator<?>> accumulators = new HashMap<>();
+  private final Queue<Runnable> mail = new ArrayDeque<>();
+  private final File tempDir;
+  private final int subtask;
+  private final int parallelism;
+  private final int maxParallelism;
+
+  public OperatorHarness(Operator operator) throws Exception {
+    this(operator, 0, 1, 128);
+  }
+
+  public OperatorHarness(Operator operator, int subtask, int parallelism, int maxParallelism) throws Exception {
+    this.operator = operator;
+    this.subtask = subtask;
+    this.parallelism = parallelism;
+    this.maxParallelism = maxParallelism;
+    this.tempDir = Files.createTempDirectory("sluice-harness").toFile();
+    operator.open(new Context(), new Output() {
+      @Override
+      public void emit(int port, Object value, long timestamp) {
+        emitted.add(new Emitted(port, value, timestamp));
+      }
+
+      @Override
+      public void emitWatermark(long watermark) {
+        watermarks.add(watermark);
+      }
+    });
+  }
+
+  public OperatorHarness process(int input, Object value, long timestamp) throws Exception {
+    operator.processElement(input, value, timestamp);
+    return this;
+  }
+
+  public OperatorHarness watermark(int input, long watermark) throws Exception {
+    operator.processWatermark(input, watermark);
+    return this;
+  }
+
+  /** Ends the given inputs (watermark +infinity first, as the engine does) and finishes. */
+  public OperatorHarness endInputsAndFinish(int... inputs) throws Exception {
+    for (int i : inputs) {
+      operator.processWatermark(i, Watermarks.MAX);
+      operator.endInput(i);
+    }
+    operator.finish();
+    return this;
+  }
+
+  public void runMail() {
+    Runnable r;
+    while ((r = mail.poll()) != null) {
+      r.run();
+    }
+  }
+
+  public List<Emitted> emitted() {
+    return emitted;
+  }
+
+  public List<Object> values(int port) {
+    List<Object> out = new ArrayList<>();
+    for (Emitted e : emitted) {
+      if (e.port() == port) {
+        out.add(e.value());
+      }
+    }
+    return out;
+  }
+
+  public List<Long> watermarks() {
+    return watermarks;
+  }
+
+  public Map<String, Accumulator<?>> accumulators() {
+    return accumulators;
+  }
+
+  @Override
+  public void close() throws Exception {
+    operator.close();
+    try (var files = Files.walk(tempDir.toPath())) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private final class Context implements OperatorContext {
+    private final JobId jobId = JobId.generate();
+
+    @Override public JobId jobId() { return jobId; }
+    @Override public String jobName() { return "harness"; }
+    @Override public String operatorName() { return "operator-under-test"; }
+    @Override public String taskName() { return "operator-under-test (" + (subtask + 1) + "/" + parallelism + ")#0"; }
+    @Override public int subtaskIndex() { return subtask; }
+    @Override public int parallelism() { return parallelism; }
+    @Override public int maxParallelism() { return maxParallelism; }
+    @Override public KeyGroupRange keyGroupRange() { return KeyGroupRange.forSubtask(maxParallelism, parallelism, subtask); }
+    @Override public ClassLoader userClassLoader() { return OperatorHarness.class.getClassLoader(); }
+    @Override public File tempDirectory() { return tempDir; }
+    @Override public long managedMemoryBytes() { return 1L << 20; }
+    @Override public Executor mailbox() { return mail::add; }
+
+    @Override
+    public ProcessingTimeService processingTimeService() {
+      return new ProcessingTimeService() {
+        @Override public long currentTime() { return System.currentTimeMillis(); }
+        @Override public Cancellable registerTimer(long time, ProcessingTimeCallback callback) {
+          throw new UnsupportedOperationException("the harness has no processing-time timers");
+        }
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A extends Accumulator<A>> A accumulator(String name, Supplier<A> factory) {
+      return (A) accumulators.computeIfAbsent(name, n -> factory.get());
+    }
+  }
+}
