@@ -40,6 +40,7 @@ public final class RecordWriter {
   private final Router router;
   private final boolean flushEveryRecord;
   private long recordsWritten;
+  private boolean finished;
 
   /**
    * @param maxParallelism number of key groups, for HASH routing
@@ -71,6 +72,10 @@ public final class RecordWriter {
   }
 
   public void emit(Object value, long timestamp) {
+    if (finished) {
+      throw new IllegalStateException("A record was emitted to " + partition.id()
+          + " after its end of partition; operators must not emit from close()");
+    }
     scratch.reset();
     try {
       serializer.serialize(value, scratch);
@@ -92,6 +97,9 @@ public final class RecordWriter {
 
   /** Writes a watermark to every subpartition and flushes them. */
   public void broadcastWatermark(long watermark) {
+    if (finished) {
+      return;
+    }
     event[0] = ElementCodec.WATERMARK;
     ElementCodec.putLong(event, 1, watermark);
     for (int s = 0; s < numberOfSubpartitions; s++) {
@@ -102,6 +110,7 @@ public final class RecordWriter {
 
   /** Writes end-of-partition to every subpartition and flushes: the producer is done. */
   public void finish() {
+    finished = true;
     event[0] = ElementCodec.END_OF_PARTITION;
     for (int s = 0; s < numberOfSubpartitions; s++) {
       write(s, event, 0, ElementCodec.END_OF_PARTITION_LENGTH);

@@ -133,8 +133,9 @@ final class OperatorChain {
   void open(Function<Integer, OperatorContext> contexts) throws Exception {
     opened = new boolean[operators.length];
     for (int i = operators.length - 1; i >= 0; i--) {
-      operators[i].open(contexts.apply(i), outputs[i]);
+      // Marked first: an operator whose open failed half way is closed too.
       opened[i] = true;
+      operators[i].open(contexts.apply(i), outputs[i]);
     }
   }
 
@@ -163,7 +164,11 @@ final class OperatorChain {
     }
   }
 
-  /** Closes every opened operator; secondary errors are logged, the first one returned. */
+  /**
+   * Closes every operator whose {@code open} was called (also if it threw); operators never
+   * opened (the task failed or was canceled first) are not closed. Errors are logged, the first
+   * one returned.
+   */
   Throwable closeOperators() {
     Throwable first = null;
     if (opened == null) {
