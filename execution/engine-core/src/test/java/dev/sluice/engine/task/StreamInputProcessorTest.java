@@ -2,6 +2,7 @@ package dev.sluice.engine.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.Operator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
@@ -99,6 +100,63 @@ class StreamInputProcessorTest {
     b.finish();
     runAll();
     assertThat(calls).containsExactly("rec:1:2", "wm:1:" + Watermarks.MAX, "end:1", "rec:0:1");
+  }
+
+  @Test
+  void shouldForwardTheMinimumOverChannelsAndInputsThroughAnAbstractOperator() throws Exception {
+    List<Long> forwarded = new ArrayList<>();
+    AbstractOperator twoInputs = new AbstractOperator() {
+      @Override
+      protected int numberOfInputs() {
+        return 2;
+      }
+
+      @Override
+      public void processElement(int input, Object value, long timestamp) {}
+    };
+    twoInputs.open(null, new Output() {
+      @Override
+      public void emit(int port, Object value, long timestamp) {}
+
+      @Override
+      public void emitWatermark(long watermark) {
+        forwarded.add(watermark);
+      }
+    });
+    InputGate gate = shuffle.createInputGate(() -> {});
+    LongSerializer serializer = new LongSerializer("sip");
+    RecordWriter c0 = writer(2, 0);
+    RecordWriter c1 = writer(2, 1);
+    RecordWriter d = writer(3, 0);
+    gate.addChannel(0, 0, new ResultPartitionId(job, 2, 0), 0, serializer);
+    gate.addChannel(0, 1, new ResultPartitionId(job, 2, 1), 0, serializer);
+    gate.addChannel(1, 0, new ResultPartitionId(job, 3, 0), 0, serializer);
+    gate.requestPartitions();
+    processor = new StreamInputProcessor(gate, twoInputs, new int[] {2, 1}, () -> calls.add("allInputsEnded"));
+
+    c0.broadcastWatermark(10);
+    c1.broadcastWatermark(20);
+    runAll();
+    assertThat(forwarded).as("input 1 still at MIN").isEmpty();
+    d.broadcastWatermark(5);
+    runAll();
+    assertThat(forwarded).containsExactly(5L);
+    c0.broadcastWatermark(30);
+    runAll();
+    assertThat(forwarded).as("input 0 rose to 20, input 1 still 5").containsExactly(5L);
+    d.broadcastWatermark(50);
+    runAll();
+    assertThat(forwarded).containsExactly(5L, 20L);
+    c1.finish();
+    runAll();
+    assertThat(forwarded).as("ended c1 leaves input 0 at c0's 30").containsExactly(5L, 20L, 30L);
+    c0.finish();
+    runAll();
+    assertThat(forwarded).as("input 0 ended: input 1's 50").containsExactly(5L, 20L, 30L, 50L);
+    d.finish();
+    runAll();
+    assertThat(forwarded).containsExactly(5L, 20L, 30L, 50L, Watermarks.MAX);
+    assertThat(calls).containsExactly("allInputsEnded");
   }
 
   private void runAll() throws Exception {
