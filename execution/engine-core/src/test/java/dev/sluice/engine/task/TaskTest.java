@@ -294,6 +294,35 @@ class TaskTest {
     return failure;
   }
 
+  @Test
+  void shouldReportEachTransitionOnceWithTheTerminalOneLast() {
+    JobGraphBuilder b = new JobGraphBuilder("transitions", 8);
+    int src = b.addOperator("Source", () -> new SequenceSource(id, 10), 1, 0, 1);
+    int snk = b.addOperator("Sink", () -> new CollectSink(id), 1, 1, 0);
+    b.connect(src, 0, snk, 0, Partitioning.rebalance(), new LongSerializer(id));
+    TestJobRunner.RunningJob job = runner.run(b.build());
+    for (Task t : job.tasks.values()) {
+      assertThat(job.transitionsOf(t)).containsExactly(ExecutionState.DEPLOYING, ExecutionState.RUNNING, ExecutionState.FINISHED);
+    }
+    assertThat(runner.shuffle.partitionManager().size()).as("consumed partitions unregistered").isZero();
+  }
+
+  @Test
+  void shouldEndCanceledWithoutRunningWhenCanceledBeforeStart() {
+    JobGraphBuilder b = new JobGraphBuilder("never-started", 8);
+    b.addOperator("Source", () -> new SequenceSource(id, 10), 1, 0, 1);
+    JobGraph g = b.build();
+    List<ExecutionState> seen = new ArrayList<>();
+    Task task = new Task(new TaskDeploymentDescriptor(new ExecutionAttemptId(g.jobId(), g.vertices().get(0).id(), 0, 0), g),
+        runner.environment, (attempt, state, cause, accumulators) -> seen.add(state));
+    task.cancel();
+    task.start();
+    task.cancel();
+    assertThat(task.state()).isEqualTo(ExecutionState.CANCELED);
+    assertThat(seen).containsExactly(ExecutionState.CANCELED);
+    assertThat(events(id + "/0")).isEmpty();
+  }
+
   /** A counter accumulator, safe to copy while the task updates it. */
   static final class LongCounter implements Accumulator<LongCounter> {
     final AtomicLong value = new AtomicLong();
