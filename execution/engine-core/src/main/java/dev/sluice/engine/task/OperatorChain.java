@@ -151,6 +151,10 @@ final class OperatorChain {
     }
   }
 
+  boolean hasNetworkOutputs() {
+    return !writers.isEmpty();
+  }
+
   void flushOutputs() {
     for (RecordWriter w : writers) {
       w.flushAll();

@@ -232,7 +232,7 @@ public final class Task {
     if (gate != null) {
       gate.requestPartitions();
     }
-    if (bufferTimeout > 0) {
+    if (bufferTimeout > 0 && chain.hasNetworkOutputs()) {
       OperatorChain c = chain;
       timeService.schedulePeriodic(bufferTimeout, c::flushOutputs, "flush output buffers");
     }
