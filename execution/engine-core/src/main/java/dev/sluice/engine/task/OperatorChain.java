@@ -88,6 +88,9 @@ final class OperatorChain {
       releasePartitions();
       throw e;
     }
+    for (RecordWriter w : writers) {
+      w.setBeforeBlocking(this::flushOutputs);
+    }
     outputs = new ChainOutput[n];
     // Build outputs tail first: a node's output refers to later nodes only.
     for (int i = n - 1; i >= 0; i--) {
