@@ -145,6 +145,85 @@ class DataPlaneTest {
     assertThatThrownBy(() -> gate.pollNext(null)).isInstanceOf(PartitionReleasedException.class);
   }
 
+  @Test
+  void shouldKeepOrderAndContentWithConcurrentProducersAndAConsumer() throws Exception {
+    // Two producer threads, one consumer thread, 64 B buffers, 4 per partition: constant
+    // backpressure, records spanning buffers, and wake-ups racing with parking.
+    int records = 20_000;
+    Object parkLock = new Object();
+    boolean[] signaled = new boolean[1];
+    InputGate gate = shuffle.createInputGate(() -> {
+      synchronized (parkLock) {
+        signaled[0] = true;
+        parkLock.notifyAll();
+      }
+    });
+    for (int p = 0; p < 2; p++) {
+      gate.addChannel(0, p, new ResultPartitionId(job, 0, p), 0, new BytesSerializer());
+    }
+    gate.requestPartitions();
+    List<Thread> producers = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      int producer = p;
+      Thread t = new Thread(() -> {
+        ResultPartition partition = shuffle.createResultPartition(new ResultPartitionId(job, 0, producer), 1);
+        RecordWriter writer = new RecordWriter(partition, Partitioning.forward(), new BytesSerializer(), 128, producer, false);
+        Random random = new Random(producer);
+        for (int i = 0; i < records; i++) {
+          writer.emit(valueOf(producer, i, random.nextInt(200)), i);
+          if (i % 1000 == 0) {
+            writer.broadcastWatermark(i);
+          }
+        }
+        writer.finish();
+      });
+      producers.add(t);
+      t.start();
+    }
+    int[] next = new int[2];
+    int ended = 0;
+    while (ended < 2) {
+      int tag;
+      synchronized (parkLock) {
+        signaled[0] = false;
+      }
+      while ((tag = gate.pollNext(null)) != LocalInputChannel.NONE) {
+        LocalInputChannel c = gate.lastChannel();
+        int producer = c.channelIndexInInput();
+        if (tag == ElementCodec.RECORD) {
+          byte[] v = (byte[]) c.value();
+          assertThat(v[0]).isEqualTo((byte) producer);
+          assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(next[producer]);
+          assertThat(c.timestamp()).isEqualTo(next[producer]);
+          next[producer]++;
+        } else if (tag == ElementCodec.END_OF_PARTITION) {
+          ended++;
+        }
+      }
+      synchronized (parkLock) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!signaled[0] && ended < 2) {
+          long left = deadline - System.currentTimeMillis();
+          assertThat(left).as("woken by a producer within 10 s").isPositive();
+          parkLock.wait(left);
+        }
+      }
+    }
+    for (Thread t : producers) {
+      t.join(10_000);
+    }
+    assertThat(next).containsExactly(records, records);
+    assertThat(shuffle.metrics().peakBuffersInUsePerPartition()).isLessThanOrEqualTo(4);
+    assertThat(shuffle.partitionManager().size()).isZero();
+  }
+
+  private static byte[] valueOf(int producer, int i, int padding) {
+    byte[] v = new byte[5 + padding];
+    v[0] = (byte) producer;
+    java.nio.ByteBuffer.wrap(v, 1, 4).putInt(i);
+    return v;
+  }
+
   private static void drain(InputGate gate, List<byte[]> received) throws IOException {
     int tag;
     while ((tag = gate.pollNext(null)) != LocalInputChannel.NONE) {
