@@ -139,12 +139,16 @@ public class KeyedStateBenchmark {
   @OperationsPerInvocation(TIMERS_PER_INVOCATION)
   public void timerRegisterAndFire(Blackhole bh) throws Exception {
     long base = timerBase;
+    long firedBefore = fired;
     for (int i = 0; i < TIMERS_PER_INVOCATION; i++) {
       backend.setCurrentKey(nextKey());
       timers.registerEventTimeTimer(NAMESPACE, base + i);
     }
     timerBase = base + TIMERS_PER_INVOCATION;
     timers.advanceWatermark(timerBase - 1);
+    if (fired - firedBefore != TIMERS_PER_INVOCATION) {
+      throw new IllegalStateException("Fired " + (fired - firedBefore) + " of " + TIMERS_PER_INVOCATION + " timers");
+    }
     bh.consume(fired);
   }
 
