@@ -107,6 +107,20 @@ public final class TranslationContext {
     builder.connect(p.node(), p.port(), targetNode, input, partitioning, new CoderTypeSerializer<>(windowedValueCoder(pc)));
   }
 
+  /** The parallelism of the operator that produces {@code pc}. */
+  public int producerParallelism(PCollection<?> pc) {
+    return builder.parallelism(producerOf(pc).node());
+  }
+
+  /**
+   * Feeds {@code pc} into a stateless consumer: FORWARD (chainable) when the producer has the
+   * consumer's parallelism, else REBALANCE (e.g. behind a parallelism-1 Impulse).
+   */
+  public void connectForwardOrRebalance(PCollection<?> pc, int targetNode, int input) {
+    Partitioning p = producerParallelism(pc) == builder.parallelism(targetNode) ? Partitioning.forward() : Partitioning.rebalance();
+    connect(pc, targetNode, input, p);
+  }
+
   /** The coder of {@code WindowedValue}s of {@code pc}: element coder plus its window coder. */
   public static <T> Coder<WindowedValue<T>> windowedValueCoder(PCollection<T> pc) {
     return WindowedValue.getFullCoder(pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder());
