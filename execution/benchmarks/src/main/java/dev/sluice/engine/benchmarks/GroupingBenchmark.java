@@ -32,8 +32,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@value #DISTINCT_KEYS} distinct ones in random order, 16-byte values), groups them and
  * reads every group to its end.
  *
- * <p>{@code budget}: {@code IN_MEMORY} (64 MiB, nothing spills) or {@code SPILLING} (1 MiB, about
- * ten sorted runs are written to local disk and merged; the disk is whatever backs
+ * <p>{@code budget}: {@code IN_MEMORY} (64 MiB, nothing spills) or {@code SPILLING} (1 MiB: nine
+ * sorted runs, 3.9 MB, are written to local disk and merged; the disk is whatever backs
  * {@code java.io.tmpdir}, often tmpfs or page cache, so this is mostly the CPU cost of spilling).
  */
 @State(Scope.Thread)
