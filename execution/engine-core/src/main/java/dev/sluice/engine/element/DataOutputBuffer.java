@@ -20,6 +20,17 @@ public final class DataOutputBuffer extends OutputStream {
     length = 0;
   }
 
+  /**
+   * Empties the buffer but keeps its first {@code bytes} bytes as room for a header the caller
+   * fills in after serializing (so a record and its header are copied out in one piece).
+   */
+  public void resetReserving(int bytes) {
+    if (bytes > data.length) {
+      grow(bytes);
+    }
+    length = bytes;
+  }
+
   /** The backing array; valid bytes are {@code [0, length())}. */
   public byte[] data() {
     return data;

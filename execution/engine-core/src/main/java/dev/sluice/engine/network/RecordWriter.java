@@ -13,8 +13,9 @@ import java.io.UncheckedIOException;
  * Serializes a producer's records for one edge into its {@link ResultPartition}, routing each
  * to one subpartition (FORWARD, REBALANCE, HASH) or all of them (BROADCAST).
  *
- * <p>A record is serialized once into a reused scratch array, then copied with its 13-byte
- * header into the current buffer of each target subpartition, continuing in a fresh buffer
+ * <p>A record is serialized once into a reused scratch array behind room reserved for its
+ * 13-byte header, then copied, header and payload in one piece, into the current buffer
+ * of each target subpartition, continuing in a fresh buffer
  * when one fills up (records may span buffers). Watermarks and end-of-partition are written
  * in-band to every subpartition and flush.
  *
@@ -35,7 +36,6 @@ public final class RecordWriter {
   private final BufferPool pool;
   private final Buffer[] current;
   private final DataOutputBuffer scratch = new DataOutputBuffer(256);
-  private final byte[] header = new byte[ElementCodec.RECORD_HEADER_LENGTH];
   private final byte[] event = new byte[ElementCodec.WATERMARK_LENGTH];
   private final int numberOfSubpartitions;
   private final Router router;
@@ -88,14 +88,14 @@ public final class RecordWriter {
       throw new IllegalStateException("A record was emitted to " + partition.id()
           + " after its end of partition; operators must not emit from close()");
     }
-    scratch.reset();
+    scratch.resetReserving(ElementCodec.RECORD_HEADER_LENGTH);
     try {
       serializer.serialize(value, scratch);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot serialize a record for " + partition.id() + ": " + e.getMessage(), e);
     }
     int length = scratch.length();
-    ElementCodec.writeRecordHeader(header, timestamp, length);
+    ElementCodec.writeRecordHeader(scratch.data(), timestamp, length - ElementCodec.RECORD_HEADER_LENGTH);
     int target = router.select(value);
     recordsWritten++;
     if (target >= 0) {
@@ -148,8 +148,8 @@ public final class RecordWriter {
     }
   }
 
+  /** Copies the scratch (header and payload, {@code length} bytes in all) to one subpartition. */
   private void writeRecord(int subpartition, int length) {
-    write(subpartition, header, 0, header.length);
     write(subpartition, scratch.data(), 0, length);
     if (flushEveryRecord) {
       flush(subpartition);
@@ -224,6 +224,11 @@ public final class RecordWriter {
     }
     if (p instanceof Partitioning.Hash h) {
       KeySelector keySelector = h.keySelector();
+      // Key group -> subtask, computed once: saves a long division per record.
+      int[] subtaskOfKeyGroup = new int[maxParallelism];
+      for (int kg = 0; kg < maxParallelism; kg++) {
+        subtaskOfKeyGroup[kg] = KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, n, kg);
+      }
       return v -> {
         Object key;
         try {
@@ -234,7 +239,7 @@ public final class RecordWriter {
           throw new IllegalStateException("Key selector failed: " + e.getMessage(), e);
         }
         int keyGroup = KeyGroupRange.assignToKeyGroup(key == null ? 0 : key.hashCode(), maxParallelism);
-        return KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, n, keyGroup);
+        return subtaskOfKeyGroup[keyGroup];
       };
     }
     throw new IllegalArgumentException("Unknown partitioning " + p);
