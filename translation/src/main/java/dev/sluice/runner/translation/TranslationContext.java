@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
@@ -105,6 +106,28 @@ public final class TranslationContext {
   public void connect(PCollection<?> pc, int targetNode, int input, Partitioning partitioning) {
     Producer p = producerOf(pc);
     builder.connect(p.node(), p.port(), targetNode, input, partitioning, new CoderTypeSerializer<>(windowedValueCoder(pc)));
+  }
+
+  /**
+   * Feeds output {@code port} of {@code sourceNode} into input {@code input} of
+   * {@code targetNode}, encoded as {@code WindowedValue}s of {@code elementCoder} in windows of
+   * {@code windowCoder}: for edges that carry no PCollection (e.g. partial combine accumulators).
+   */
+  public void connect(
+      int sourceNode,
+      int port,
+      Coder<?> elementCoder,
+      Coder<? extends BoundedWindow> windowCoder,
+      int targetNode,
+      int input,
+      Partitioning partitioning) {
+    builder.connect(sourceNode, port, targetNode, input, partitioning,
+        new CoderTypeSerializer<>(WindowedValue.getFullCoder(elementCoder, windowCoder)));
+  }
+
+  /** The parallelism of the operator that produces {@code pc}: a FORWARD follower must match it. */
+  public int parallelismOf(PValue pc) {
+    return builder.parallelism(producerOf(pc).node());
   }
 
   /** The coder of {@code WindowedValue}s of {@code pc}: element coder plus its window coder. */

@@ -45,6 +45,11 @@ public final class JobGraphBuilder {
     return nodes.size() - 1;
   }
 
+  /** The parallelism an operator was added with (e.g. to chain a follower at the same parallelism). */
+  public int parallelism(int node) {
+    return nodes.get(node).parallelism;
+  }
+
   /** Keeps an operator at the head of its own task (e.g. a blocking or expensive operator). */
   public JobGraphBuilder disableChaining(int node) {
     nodes.get(node).chainable = false;
