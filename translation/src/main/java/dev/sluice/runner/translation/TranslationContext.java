@@ -108,6 +108,25 @@ public final class TranslationContext {
     builder.connect(p.node(), p.port(), targetNode, input, partitioning, new CoderTypeSerializer<>(windowedValueCoder(pc)));
   }
 
+  /** The parallelism of the operator that produces {@code pc}. */
+  public int producerParallelism(PCollection<?> pc) {
+    return builder.parallelism(producerOf(pc).node());
+  }
+
+  /**
+   * Feeds {@code pc} into a stateless consumer: FORWARD (chainable) when the producer has the
+   * consumer's parallelism, else REBALANCE (e.g. behind a parallelism-1 Impulse).
+   */
+  public void connectForwardOrRebalance(PCollection<?> pc, int targetNode, int input) {
+    Partitioning p = producerParallelism(pc) == builder.parallelism(targetNode) ? Partitioning.forward() : Partitioning.rebalance();
+    connect(pc, targetNode, input, p);
+  }
+
+  /** The coder of {@code WindowedValue}s of {@code pc}: element coder plus its window coder. */
+  public static <T> Coder<WindowedValue<T>> windowedValueCoder(PCollection<T> pc) {
+    return WindowedValue.getFullCoder(pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder());
+  }
+
   /**
    * Feeds output {@code port} of {@code sourceNode} into input {@code input} of
    * {@code targetNode}, encoded as {@code WindowedValue}s of {@code elementCoder} in windows of
@@ -123,15 +142,5 @@ public final class TranslationContext {
       Partitioning partitioning) {
     builder.connect(sourceNode, port, targetNode, input, partitioning,
         new CoderTypeSerializer<>(WindowedValue.getFullCoder(elementCoder, windowCoder)));
-  }
-
-  /** The parallelism of the operator that produces {@code pc}: a FORWARD follower must match it. */
-  public int parallelismOf(PValue pc) {
-    return builder.parallelism(producerOf(pc).node());
-  }
-
-  /** The coder of {@code WindowedValue}s of {@code pc}: element coder plus its window coder. */
-  public static <T> Coder<WindowedValue<T>> windowedValueCoder(PCollection<T> pc) {
-    return WindowedValue.getFullCoder(pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder());
   }
 }

@@ -45,7 +45,7 @@ public final class JobGraphBuilder {
     return nodes.size() - 1;
   }
 
-  /** The parallelism an operator was added with (e.g. to chain a follower at the same parallelism). */
+  /** The parallelism {@code node} was added with. */
   public int parallelism(int node) {
     return nodes.get(node).parallelism;
   }

@@ -66,7 +66,7 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
 
     int partial = context.addOperator(context.currentName() + " (partial)",
         () -> new PartialCombineOperator<K, InputT, Object>(keyCoder, fn, timestampCombiner, options, maxEntries),
-        context.parallelismOf(input), 1, 1);
+        context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
 
     int merge = context.addOperator(context.currentName(),

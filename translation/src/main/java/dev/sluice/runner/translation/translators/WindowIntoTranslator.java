@@ -25,7 +25,7 @@ public final class WindowIntoTranslator<T> implements TransformTranslator<Window
       return;
     }
     int node = context.addOperator(context.currentName(), () -> new AssignWindowsOperator<>(windowFn),
-        context.parallelismOf(input), 1, 1);
+        context.producerParallelism(input), 1, 1);
     context.connect(input, node, 0, Partitioning.forward());
     context.setProducer(context.output(), node, 0);
   }
