@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,9 @@ import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Batch GroupByKey: sort-based grouping of all input by encoded key, then Beam's windowing
  * semantics per key with runners-core's {@link ReduceFnRunner} (buffering reduce function,
- * in-memory state and timers). Windows of every kind (fixed, sliding, merging sessions, global),
+ * in-memory state and timers). Non-merging windows with the default trigger take a direct path
+ * that groups per window without a ReduceFnRunner; tests check it gives the same result. Windows of every kind (fixed, sliding, merging sessions, global),
  * triggers, timestamp combiners and allowed lateness behave as in Beam, with all input on time:
  * in batch the only watermark is +infinity at the end of input.
  *
@@ -67,6 +71,12 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   private final SerializablePipelineOptions options;
   /** Memory budget of the grouper in bytes; 0 or less means {@link OperatorContext#managedMemoryBytes()}. */
   private final long memoryBudgetOverride;
+  /**
+   * Non-merging windows with the default trigger: group per window directly, without a
+   * ReduceFnRunner per key. Same result (one ON_TIME, only-firing pane per window, timestamp by
+   * the TimestampCombiner), much less work per key.
+   */
+  private final boolean direct;
 
   private transient Coder<WindowedValue<V>> windowedValueCoder;
   private transient ExecutableTriggerStateMachine triggerStateMachine;
@@ -86,6 +96,20 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
       WindowingStrategy<?, W> windowingStrategy,
       SerializablePipelineOptions options,
       long memoryBudgetOverride) {
+    this(keyCoder, valueCoder, windowingStrategy, options, memoryBudgetOverride, true);
+  }
+
+  /** {@code allowDirectPath = false} forces the ReduceFnRunner path (tests compare the two). */
+  BatchGroupByKeyOperator(
+      Coder<K> keyCoder,
+      Coder<V> valueCoder,
+      WindowingStrategy<?, W> windowingStrategy,
+      SerializablePipelineOptions options,
+      long memoryBudgetOverride,
+      boolean allowDirectPath) {
+    this.direct = allowDirectPath
+        && windowingStrategy.getWindowFn().isNonMerging()
+        && windowingStrategy.getTrigger() instanceof DefaultTrigger;
     this.keyCoder = keyCoder;
     this.valueCoder = valueCoder;
     this.windowingStrategy = windowingStrategy;
@@ -144,11 +168,15 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     try (Grouper.GroupCursor cursor = grouper.groups()) {
       while (cursor.next()) {
         K key = CoderUtils.decodeFromByteArray(keyCoder, cursor.key());
-        List<WindowedValue<V>> values = new ArrayList<>();
-        for (Iterator<byte[]> it = cursor.values(); it.hasNext(); ) {
-          values.add(CoderUtils.decodeFromByteArray(windowedValueCoder, it.next()));
+        if (direct) {
+          groupPerWindow(key, cursor.values());
+        } else {
+          List<WindowedValue<V>> values = new ArrayList<>();
+          for (Iterator<byte[]> it = cursor.values(); it.hasNext(); ) {
+            values.add(CoderUtils.decodeFromByteArray(windowedValueCoder, it.next()));
+          }
+          reduce(key, values);
         }
-        reduce(key, values);
         keys++;
       }
     }
@@ -156,6 +184,41 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     grouper = null;
     LOG.debug("{} grouped {} values into {} keys", context.taskName(), inputCount, keys);
     output.emitWatermark(Watermarks.MAX);
+  }
+
+  /** The direct path: one pane per window, values in arrival order. */
+  @SuppressWarnings("unchecked")
+  private void groupPerWindow(K key, Iterator<byte[]> encodedValues) throws Exception {
+    TimestampCombiner timestampCombiner = windowingStrategy.getTimestampCombiner();
+    Map<BoundedWindow, WindowGroup<V>> windows = new LinkedHashMap<>();
+    while (encodedValues.hasNext()) {
+      WindowedValue<V> wv = CoderUtils.decodeFromByteArray(windowedValueCoder, encodedValues.next());
+      for (BoundedWindow window : wv.getWindows()) {
+        Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
+        WindowGroup<V> group = windows.get(window);
+        if (group == null) {
+          windows.put(window, group = new WindowGroup<>(assigned));
+        } else {
+          group.timestamp = timestampCombiner.combine(group.timestamp, assigned);
+        }
+        group.values.add(wv.getValue());
+      }
+    }
+    for (Map.Entry<BoundedWindow, WindowGroup<V>> e : windows.entrySet()) {
+      Instant ts = e.getValue().timestamp;
+      output.emit(0, WindowedValue.of(KV.of(key, (Iterable<V>) e.getValue().values), ts, e.getKey(),
+          PaneInfo.ON_TIME_AND_ONLY_FIRING), ts.getMillis());
+    }
+  }
+
+  /** Values of one key in one window, and their combined output timestamp. */
+  private static final class WindowGroup<V> {
+    final List<V> values = new ArrayList<>();
+    Instant timestamp;
+
+    WindowGroup(Instant timestamp) {
+      this.timestamp = timestamp;
+    }
   }
 
   /** Runs Beam's windowing for one key: all values on time, then the watermark to the end of time. */

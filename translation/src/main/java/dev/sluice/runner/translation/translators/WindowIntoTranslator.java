@@ -10,8 +10,9 @@ import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Window.Assign: an {@link AssignWindowsOperator} chained after the producer. Without a new
- * WindowFn (only the trigger or lateness changed) the output is the input, as it is.
+ * Window.Assign: an {@link AssignWindowsOperator} chained after the producer. (A Window that
+ * only changes trigger or lateness expands to a Flatten, not to Window.Assign; a null WindowFn
+ * is still treated as "keep the windows", defensively.)
  */
 public final class WindowIntoTranslator<T> implements TransformTranslator<Window.Assign<T>> {
 

@@ -202,6 +202,53 @@ class BatchGroupByKeyOperatorTest {
     }
   }
 
+  @Test
+  void shouldGiveTheSameResultOnTheDirectPathAsWithReduceFnRunner() throws Exception {
+    List<WindowingStrategy<?, ?>> strategies = List.of(
+        WindowingStrategy.globalDefault(),
+        WindowingStrategy.of(FixedWindows.of(Duration.millis(7))),
+        WindowingStrategy.of(FixedWindows.of(Duration.millis(7))).withTimestampCombiner(TimestampCombiner.EARLIEST)
+            .withAllowedLateness(Duration.millis(100)),
+        WindowingStrategy.of(SlidingWindows.of(Duration.millis(10)).every(Duration.millis(3)))
+            .withTimestampCombiner(TimestampCombiner.LATEST),
+        WindowingStrategy.of(SlidingWindows.of(Duration.millis(10)).every(Duration.millis(3))));
+    java.util.Random random = new java.util.Random(42);
+    for (WindowingStrategy<?, ?> ws : strategies) {
+      List<Object[]> input = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        input.add(new Object[] {"k" + random.nextInt(10), random.nextInt(1000), (long) random.nextInt(100)});
+      }
+      List<String> direct = runBoth(ws, input, true);
+      List<String> viaRunner = runBoth(ws, input, false);
+      assertThat(direct).as(ws.toString()).isNotEmpty().containsExactlyInAnyOrderElementsOf(viaRunner);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<String> runBoth(WindowingStrategy<?, ?> ws, List<Object[]> input, boolean allowDirect) throws Exception {
+    BatchGroupByKeyOperator<String, Integer, BoundedWindow> op = new BatchGroupByKeyOperator<>(
+        StringUtf8Coder.of(), VarIntCoder.of(), (WindowingStrategy) ws, OPTIONS, 0, allowDirect);
+    try (OperatorHarness h = new OperatorHarness(op)) {
+      for (Object[] in : input) {
+        if (ws.getWindowFn() instanceof GlobalWindows) {
+          h.process(0, WindowedValue.timestampedValueInGlobalWindow(KV.of((String) in[0], (Integer) in[1]), new Instant((Long) in[2])),
+              (Long) in[2]);
+        } else {
+          feed(h, ws.getWindowFn(), (String) in[0], (Integer) in[1], (Long) in[2]);
+        }
+      }
+      h.endInputsAndFinish(0);
+      List<String> out = new ArrayList<>();
+      for (WindowedValue<KV<String, Iterable<Integer>>> wv : output(h)) {
+        List<Integer> values = new ArrayList<>();
+        wv.getValue().getValue().forEach(values::add);
+        values.sort(null);
+        out.add(wv.getValue().getKey() + " " + wv.getWindows() + " " + values + " @" + wv.getTimestamp().getMillis() + " " + wv.getPane());
+      }
+      return out;
+    }
+  }
+
   // ---- helpers ----
 
   private static OperatorHarness harness(WindowingStrategy<?, ?> ws, long budget) throws Exception {
