@@ -1,54 +1,384 @@
 package dev.sluice.engine.task;
 
 import dev.sluice.engine.api.Accumulator;
+import dev.sluice.engine.api.SourceOperator;
+import dev.sluice.engine.graph.JobConfig;
+import dev.sluice.engine.graph.JobEdge;
+import dev.sluice.engine.graph.JobGraph;
+import dev.sluice.engine.graph.JobVertex;
+import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.engine.network.InputGate;
+import dev.sluice.engine.network.ResultPartitionId;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one subtask: its operator chain, its input gate and its output partitions, on one
  * thread driven by a mailbox.
  *
  * <h3>Threading model</h3>
- * {@link #start()} creates the task thread, which owns the operators. {@link #cancel()},
- * {@link #state()} and {@link #accumulatorSnapshot()} may be called from any thread.
+ * {@link #start()} creates the task thread (named after the task, MDC {@code jobId} and
+ * {@code task} set), which owns the operators: every operator call, timer callback and buffer
+ * flush runs on it, through the {@link TaskMailbox}. {@link #cancel()}, {@link #state()} and
+ * {@link #accumulatorSnapshot()} may be called from any thread.
  *
  * <h3>Lifecycle</h3>
- * See {@link ExecutionState}: CREATED -> DEPLOYING (operators created and opened, channels
- * wired) -> RUNNING -> FINISHED, or CANCELED / FAILED. Every transition is reported to the
- * {@link TaskListener}; the terminal one is the last call, made after all resources of the
- * task (thread excepted, which ends right after) are released.
+ * See {@link ExecutionState}: CREATED -> DEPLOYING (operators created, output partitions
+ * registered, operators opened tail first, input subpartitions requested) -> RUNNING ->
+ * FINISHED, or CANCELED / FAILED. Every transition is reported to the {@link TaskListener}; the
+ * terminal one is the last call, made after all resources of the task (thread excepted, which
+ * ends right after) are released. All transitions are reported from the task thread, except
+ * CANCELING (and CANCELED of a task that never started), which {@link #cancel()} reports on the
+ * calling thread.
+ *
+ * <h3>Failure</h3>
+ * Any exception on the task thread closes all operators, releases the output partitions (their
+ * consumers fail in turn) and ends the task FAILED with a {@link TaskFailureException} whose
+ * cause is the operator's own exception.
  */
 public final class Task {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Task.class);
 
   private final TaskDeploymentDescriptor descriptor;
   private final TaskEnvironment environment;
   private final TaskListener listener;
+  private final String taskName;
+  private final TaskMailbox mailbox = new TaskMailbox();
+  private final AtomicReference<ExecutionState> state = new AtomicReference<>(ExecutionState.CREATED);
+  /** Written by the task thread, copied from any thread. */
+  private final Map<String, Accumulator<?>> accumulators = new ConcurrentHashMap<>();
+  private final Services services = new Services();
+  private volatile boolean canceled;
+  private volatile Thread thread;
+  /** Set once deployed; read by cancel to release partitions. */
+  private volatile OperatorChain chain;
+  private volatile MailboxProcessor processor;
+  // Task thread only:
+  private TaskProcessingTimeService timeService;
+  private InputGate gate;
+  private File tempDirectory;
+  private boolean finishedNormally;
 
   public Task(TaskDeploymentDescriptor descriptor, TaskEnvironment environment, TaskListener listener) {
     this.descriptor = descriptor;
     this.environment = environment;
     this.listener = listener;
+    this.taskName = descriptor.taskName();
   }
 
   public ExecutionAttemptId attemptId() {
     return descriptor.attemptId();
   }
 
-  /** Starts the task thread. */
-  public void start() {
-    throw new UnsupportedOperationException("not implemented yet");
+  /** Starts the task thread. Does nothing if the task was canceled before it started. */
+  public synchronized void start() {
+    if (state.get() != ExecutionState.CREATED || thread != null) {
+      if (state.get() == ExecutionState.CANCELED) {
+        return;
+      }
+      throw new IllegalStateException("Task " + taskName + " was already started (state " + state.get() + ")");
+    }
+    Thread t = new Thread(this::run, taskName);
+    thread = t;
+    environment.taskStarted(this);
+    t.start();
   }
 
-  /** Asks the task to stop; returns at once. The listener hears CANCELED when it stopped. */
+  /**
+   * Asks the task to stop; returns at once. Wakes the task thread wherever it waits (for mail,
+   * input, a source's availability, or a free output buffer). The listener hears CANCELED when
+   * it stopped.
+   */
   public void cancel() {
-    throw new UnsupportedOperationException("not implemented yet");
+    canceled = true;
+    while (true) {
+      ExecutionState s = state.get();
+      if (s.isTerminal() || s == ExecutionState.CANCELING) {
+        return;
+      }
+      if (s == ExecutionState.CREATED && cancelBeforeStart()) {
+        return;
+      }
+      if (state.compareAndSet(s, ExecutionState.CANCELING)) {
+        LOG.info("Task {} switched from {} to {}", taskName, s, ExecutionState.CANCELING);
+        notifyListener(ExecutionState.CANCELING, null);
+        break;
+      }
+    }
+    MailboxProcessor p = processor;
+    if (p != null) {
+      p.stop();
+    }
+    mailbox.signal();
+    OperatorChain c = chain;
+    if (c != null) {
+      // Wakes the task thread if it is blocked waiting for a free output buffer.
+      c.releasePartitions();
+    }
+  }
+
+  /** A task that was never started ends CANCELED right here; false if it has started. */
+  private synchronized boolean cancelBeforeStart() {
+    if (thread != null || !state.compareAndSet(ExecutionState.CREATED, ExecutionState.CANCELED)) {
+      return false;
+    }
+    LOG.info("Task {} switched from {} to {}", taskName, ExecutionState.CREATED, ExecutionState.CANCELED);
+    notifyListener(ExecutionState.CANCELED, null);
+    return true;
   }
 
   public ExecutionState state() {
-    throw new UnsupportedOperationException("not implemented yet");
+    return state.get();
   }
 
   /** Copies of the task's accumulators now. */
   public Map<String, Accumulator<?>> accumulatorSnapshot() {
-    throw new UnsupportedOperationException("not implemented yet");
+    Map<String, Accumulator<?>> copy = new HashMap<>();
+    for (Map.Entry<String, Accumulator<?>> e : accumulators.entrySet()) {
+      copy.put(e.getKey(), e.getValue().copy());
+    }
+    return copy;
+  }
+
+  /** Waits for the task thread to end; true if it ended (or never started). */
+  public boolean awaitTermination(long timeoutMillis) throws InterruptedException {
+    Thread t = thread;
+    if (t == null) {
+      return state.get().isTerminal();
+    }
+    t.join(timeoutMillis);
+    return !t.isAlive();
+  }
+
+  private void run() {
+    MDC.put("jobId", String.valueOf(descriptor.jobGraph().jobId()));
+    MDC.put("task", taskName);
+    Thread.currentThread().setContextClassLoader(environment.userClassLoader());
+    Throwable failure = null;
+    try {
+      moveTo(ExecutionState.DEPLOYING);
+      deploy();
+      moveTo(ExecutionState.RUNNING);
+      processor.runLoop();
+      if (!finishedNormally) {
+        throw new CancelTaskException();
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    try {
+      failure = releaseResources(failure);
+    } catch (Throwable t) {
+      LOG.warn("Releasing the resources of task {} failed", taskName, t);
+      failure = failure == null ? t : failure;
+    }
+    reportTerminalState(failure);
+    environment.taskEnded(this);
+    MDC.clear();
+  }
+
+  private void deploy() throws Exception {
+    JobGraph graph = descriptor.jobGraph();
+    JobVertex vertex = descriptor.vertex();
+    timeService = new TaskProcessingTimeService(environment.timerThread(), mailbox);
+    long bufferTimeout = JobConfig.getLong(graph.config(), JobConfig.BUFFER_TIMEOUT_MS, JobConfig.DEFAULT_BUFFER_TIMEOUT_MS);
+    chain = new OperatorChain(descriptor, environment.shuffle(), bufferTimeout == 0);
+    checkNotCanceled();
+    MailboxProcessor.DefaultAction action;
+    StreamInputProcessor inputProcessor = null;
+    if (vertex.isSource()) {
+      if (!(chain.head() instanceof SourceOperator source)) {
+        throw new IllegalStateException("Vertex " + vertex.name() + " has no inputs, but its head operator "
+            + chain.name(0) + " (" + chain.head().getClass().getName() + ") is not a SourceOperator");
+      }
+      action = new SourceInputProcessor(source, chain.headOutput(), mailbox, this::endOfInput);
+    } else {
+      gate = environment.shuffle().createInputGate(mailbox::signal);
+      int[] channelsPerInput = createInputChannels(graph, vertex);
+      inputProcessor = new StreamInputProcessor(gate, chain.head(), channelsPerInput, this::endOfInput);
+      action = inputProcessor;
+    }
+    processor = new MailboxProcessor(mailbox, action);
+    chain.open(i -> new TaskOperatorContext(services, descriptor, chain.name(i)));
+    if (gate != null) {
+      gate.requestPartitions();
+    }
+    if (bufferTimeout > 0) {
+      OperatorChain c = chain;
+      timeService.schedulePeriodic(bufferTimeout, c::flushOutputs, "flush output buffers");
+    }
+    checkNotCanceled();
+    if (inputProcessor != null) {
+      inputProcessor.start();
+    }
+  }
+
+  /** One channel per (input edge, producer subtask that sends to this subtask). */
+  private int[] createInputChannels(JobGraph graph, JobVertex vertex) {
+    int inputs = vertex.head().numberOfInputs();
+    int[] channelsPerInput = new int[inputs];
+    int me = descriptor.subtaskIndex();
+    for (int edgeId : vertex.inputEdges()) {
+      JobEdge edge = graph.edge(edgeId);
+      int input = edge.targetInput();
+      if (input < 0 || input >= inputs) {
+        throw new IllegalStateException("Edge " + edgeId + " targets input " + input + " of " + vertex.name()
+            + ", which has " + inputs + " inputs");
+      }
+      boolean forward = edge.partitioning() instanceof Partitioning.Forward;
+      int producers = graph.vertex(edge.source()).parallelism();
+      for (int p = forward ? me : 0; p < (forward ? me + 1 : producers); p++) {
+        gate.addChannel(input, channelsPerInput[input]++, new ResultPartitionId(graph.jobId(), edgeId, p),
+            forward ? 0 : me, edge.serializer());
+      }
+    }
+    return channelsPerInput;
+  }
+
+  /** All inputs ended (or the source is exhausted): finish operators, then end the partitions. */
+  private void endOfInput() throws Exception {
+    chain.finishOperators();
+    chain.finishPartitions();
+    finishedNormally = true;
+    processor.stop();
+  }
+
+  private Throwable releaseResources(Throwable failure) {
+    if (timeService != null) {
+      timeService.shutdown();
+    }
+    int dropped = mailbox.close();
+    if (dropped > 0) {
+      LOG.debug("Dropped {} mails of task {} at its end", dropped, taskName);
+    }
+    OperatorChain c = chain;
+    if (c != null) {
+      Throwable closeFailure = c.closeOperators();
+      if (failure == null && closeFailure != null) {
+        failure = closeFailure;
+      }
+      if (failure != null || canceled) {
+        c.discardOutputs();
+        c.releasePartitions();
+      }
+    }
+    if (gate != null) {
+      gate.close();
+    }
+    deleteTempDirectory();
+    return failure;
+  }
+
+  private void reportTerminalState(Throwable failure) {
+    ExecutionState target = canceled ? ExecutionState.CANCELED : failure != null ? ExecutionState.FAILED : ExecutionState.FINISHED;
+    if (target == ExecutionState.CANCELED && failure != null && !(failure instanceof CancelTaskException)) {
+      LOG.debug("Task {} failed while being canceled", taskName, failure);
+    }
+    Throwable cause = target == ExecutionState.FAILED ? TaskFailureException.of(descriptor, failure) : null;
+    ExecutionState from = state.get();
+    if (!from.canMoveTo(target) || !state.compareAndSet(from, target)) {
+      // Only cancel() races with us, and it moves to CANCELING: end as canceled.
+      from = state.get();
+      if (from.isTerminal()) {
+        return;
+      }
+      target = ExecutionState.CANCELED;
+      cause = null;
+      state.set(target);
+    }
+    if (target == ExecutionState.FAILED) {
+      LOG.error("Task {} switched from {} to {}", taskName, from, target, cause);
+    } else {
+      LOG.info("Task {} switched from {} to {}", taskName, from, target);
+    }
+    notifyListener(target, cause);
+  }
+
+  private void moveTo(ExecutionState next) {
+    ExecutionState from = state.get();
+    if (canceled || !from.canMoveTo(next) || !state.compareAndSet(from, next)) {
+      throw new CancelTaskException();
+    }
+    LOG.info("Task {} switched from {} to {}", taskName, from, next);
+    notifyListener(next, null);
+  }
+
+  private void checkNotCanceled() {
+    if (canceled) {
+      throw new CancelTaskException();
+    }
+  }
+
+  private void notifyListener(ExecutionState s, Throwable cause) {
+    try {
+      listener.stateChanged(descriptor.attemptId(), s, cause, accumulatorSnapshot());
+    } catch (Throwable t) {
+      // The listener is outside the task's control; it must not change the task's fate.
+      LOG.warn("Task listener failed on transition of {} to {}", taskName, s, t);
+    }
+  }
+
+  private void deleteTempDirectory() {
+    File dir = tempDirectory;
+    if (dir == null || !dir.exists()) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir.toPath())) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete temp directory {} of task {}", dir, taskName, e);
+    }
+  }
+
+  /** Task-wide services behind each {@link TaskOperatorContext}. */
+  final class Services {
+
+    private final Executor mailboxExecutor = command ->
+        mailbox.put(new TaskMailbox.Mail(command::run, "mailbox executor command"));
+
+    ClassLoader userClassLoader() {
+      return environment.userClassLoader();
+    }
+
+    TaskProcessingTimeService processingTimeService() {
+      return timeService;
+    }
+
+    Executor mailboxExecutor() {
+      return mailboxExecutor;
+    }
+
+    @SuppressWarnings("unchecked")
+    <A extends Accumulator<A>> A accumulator(String name, Supplier<A> factory) {
+      return (A) accumulators.computeIfAbsent(name, k -> factory.get());
+    }
+
+    /** Created on first use: most operators never spill. Task thread only. */
+    File tempDirectory() {
+      if (tempDirectory == null) {
+        ExecutionAttemptId a = descriptor.attemptId();
+        File dir = new File(environment.tempDirectory(),
+            "task-" + a.job() + "-" + a.vertex() + "-" + a.subtask() + "-" + a.attempt());
+        if (!dir.isDirectory() && !dir.mkdirs()) {
+          throw new IllegalStateException("Cannot create temp directory " + dir + " for task " + taskName);
+        }
+        tempDirectory = dir;
+      }
+      return tempDirectory;
+    }
   }
 }

@@ -1,0 +1,221 @@
+package dev.sluice.engine.network;
+
+import dev.sluice.engine.api.KeyGroupRange;
+import dev.sluice.engine.api.KeySelector;
+import dev.sluice.engine.element.DataOutputBuffer;
+import dev.sluice.engine.element.ElementCodec;
+import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.engine.serde.TypeSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Serializes a producer's records for one edge into its {@link ResultPartition}, routing each
+ * to one subpartition (FORWARD, REBALANCE, HASH) or all of them (BROADCAST).
+ *
+ * <p>A record is serialized once into a reused scratch array, then copied with its 13-byte
+ * header into the current buffer of each target subpartition, continuing in a fresh buffer
+ * when one fills up (records may span buffers). Watermarks and end-of-partition are written
+ * in-band to every subpartition and flush.
+ *
+ * <h3>Threading model</h3>
+ * Producer task thread only, including {@link #flushAll()} (the buffer timeout runs as mail,
+ * not on a timer thread), so the partly filled buffers need no lock.
+ *
+ * <h3>Flushing</h3>
+ * A buffer is handed to the consumer when full, on a watermark, at {@link #finish()}, by the
+ * task's periodic {@link #flushAll()}, and, when no buffer is free, before blocking (so the
+ * consumer can drain partly filled buffers and recycle them).
+ */
+public final class RecordWriter {
+
+  private final ResultPartition partition;
+  private final TypeSerializer<Object> serializer;
+  private final BufferPool pool;
+  private final Buffer[] current;
+  private final DataOutputBuffer scratch = new DataOutputBuffer(256);
+  private final byte[] header = new byte[ElementCodec.RECORD_HEADER_LENGTH];
+  private final byte[] event = new byte[ElementCodec.WATERMARK_LENGTH];
+  private final int numberOfSubpartitions;
+  private final Router router;
+  private final boolean flushEveryRecord;
+  private long recordsWritten;
+
+  /**
+   * @param maxParallelism number of key groups, for HASH routing
+   * @param producerSubtask seeds round-robin so producers do not all start at consumer 0
+   * @param flushEveryRecord hand each record over at once (buffer timeout 0)
+   */
+  public RecordWriter(
+      ResultPartition partition,
+      Partitioning partitioning,
+      TypeSerializer<Object> serializer,
+      int maxParallelism,
+      int producerSubtask,
+      boolean flushEveryRecord) {
+    this.partition = partition;
+    this.serializer = serializer;
+    this.pool = partition.bufferPool();
+    this.numberOfSubpartitions = partition.numberOfSubpartitions();
+    this.current = new Buffer[numberOfSubpartitions];
+    this.flushEveryRecord = flushEveryRecord;
+    this.router = router(partitioning, numberOfSubpartitions, maxParallelism, producerSubtask);
+  }
+
+  public ResultPartition partition() {
+    return partition;
+  }
+
+  public long recordsWritten() {
+    return recordsWritten;
+  }
+
+  public void emit(Object value, long timestamp) {
+    scratch.reset();
+    try {
+      serializer.serialize(value, scratch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serialize a record for " + partition.id() + ": " + e.getMessage(), e);
+    }
+    int length = scratch.length();
+    ElementCodec.writeRecordHeader(header, timestamp, length);
+    int target = router.select(value);
+    recordsWritten++;
+    if (target >= 0) {
+      writeRecord(target, length);
+    } else {
+      for (int s = 0; s < numberOfSubpartitions; s++) {
+        writeRecord(s, length);
+      }
+    }
+  }
+
+  /** Writes a watermark to every subpartition and flushes them. */
+  public void broadcastWatermark(long watermark) {
+    event[0] = ElementCodec.WATERMARK;
+    ElementCodec.putLong(event, 1, watermark);
+    for (int s = 0; s < numberOfSubpartitions; s++) {
+      write(s, event, 0, ElementCodec.WATERMARK_LENGTH);
+    }
+    flushAll();
+  }
+
+  /** Writes end-of-partition to every subpartition and flushes: the producer is done. */
+  public void finish() {
+    event[0] = ElementCodec.END_OF_PARTITION;
+    for (int s = 0; s < numberOfSubpartitions; s++) {
+      write(s, event, 0, ElementCodec.END_OF_PARTITION_LENGTH);
+    }
+    flushAll();
+  }
+
+  /** Hands every partly filled buffer to its consumer. */
+  public void flushAll() {
+    for (int s = 0; s < numberOfSubpartitions; s++) {
+      flush(s);
+    }
+  }
+
+  /** Drops partly filled buffers (task failed or canceled); the partition is released separately. */
+  public void discard() {
+    for (int s = 0; s < numberOfSubpartitions; s++) {
+      Buffer b = current[s];
+      if (b != null) {
+        current[s] = null;
+        b.recycle();
+      }
+    }
+  }
+
+  private void writeRecord(int subpartition, int length) {
+    write(subpartition, header, 0, header.length);
+    write(subpartition, scratch.data(), 0, length);
+    if (flushEveryRecord) {
+      flush(subpartition);
+    }
+  }
+
+  private void flush(int subpartition) {
+    Buffer b = current[subpartition];
+    if (b != null && b.size > 0) {
+      current[subpartition] = null;
+      partition.subpartition(subpartition).add(b);
+    }
+  }
+
+  private void write(int subpartition, byte[] src, int offset, int length) {
+    while (length > 0) {
+      Buffer b = current[subpartition];
+      if (b == null) {
+        b = requestBuffer();
+        current[subpartition] = b;
+      }
+      int n = Math.min(length, b.memory.length - b.size);
+      System.arraycopy(src, offset, b.memory, b.size, n);
+      b.size += n;
+      offset += n;
+      length -= n;
+      if (b.size == b.memory.length) {
+        current[subpartition] = null;
+        partition.subpartition(subpartition).add(b);
+      }
+    }
+  }
+
+  private Buffer requestBuffer() {
+    Buffer b = pool.tryRequest();
+    if (b != null) {
+      return b;
+    }
+    // Out of buffers: let consumers have the partly filled ones so they can recycle them.
+    flushAll();
+    try {
+      return pool.requestBlocking();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PartitionReleasedException("Interrupted while waiting for a free buffer of " + partition.id());
+    }
+  }
+
+  /** Picks a subpartition for a record; -1 means all of them. */
+  private interface Router {
+    int select(Object value);
+  }
+
+  private static Router router(Partitioning p, int n, int maxParallelism, int producerSubtask) {
+    if (p instanceof Partitioning.Forward) {
+      return v -> 0;
+    }
+    if (p instanceof Partitioning.Broadcast) {
+      return v -> -1;
+    }
+    if (p instanceof Partitioning.Rebalance) {
+      return new Router() {
+        private int next = producerSubtask % n;
+
+        @Override
+        public int select(Object value) {
+          int s = next;
+          next = s + 1 == n ? 0 : s + 1;
+          return s;
+        }
+      };
+    }
+    if (p instanceof Partitioning.Hash h) {
+      KeySelector keySelector = h.keySelector();
+      return v -> {
+        Object key;
+        try {
+          key = keySelector.getKey(v);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException("Key selector failed: " + e.getMessage(), e);
+        }
+        int keyGroup = KeyGroupRange.assignToKeyGroup(key == null ? 0 : key.hashCode(), maxParallelism);
+        return KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, n, keyGroup);
+      };
+    }
+    throw new IllegalArgumentException("Unknown partitioning " + p);
+  }
+}

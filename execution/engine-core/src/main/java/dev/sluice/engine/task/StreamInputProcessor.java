@@ -1,0 +1,139 @@
+package dev.sluice.engine.task;
+
+import dev.sluice.engine.api.Operator;
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.engine.element.ElementCodec;
+import dev.sluice.engine.network.InputGate;
+import dev.sluice.engine.network.LocalInputChannel;
+import dev.sluice.engine.time.WatermarkValve;
+import java.util.Arrays;
+
+/**
+ * Feeds the head operator of a non-source task from its {@link InputGate}, one element per
+ * step. Per input it keeps a {@link WatermarkValve} over that input's channels and calls
+ * {@code processWatermark(input, min)} when the minimum advances; when all channels of an input
+ * ended, the head sees watermark +infinity (if not yet) and then {@code endInput(input)}. When
+ * every input ended it runs the task's end-of-input action.
+ *
+ * <p>Input selection: only channels of the inputs the head currently selects are read; the
+ * selection is re-read after every element. If it names no input that is still open, all open
+ * inputs are read (an operator cannot stall the task by selecting an ended input).
+ *
+ * <p>Task thread only.
+ */
+final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
+
+  private final InputGate gate;
+  private final Operator head;
+  private final WatermarkValve[] valves;
+  private final boolean[] inputEnded;
+  /** Last watermark given to the head per input; +infinity at most once. */
+  private final long[] deliveredWatermark;
+  private int openInputs;
+  private final TaskMailbox.ThrowingRunnable onAllInputsEnded;
+  private int[] lastSelection;
+  /** Null when all inputs may be read. */
+  private boolean[] selectedMask;
+
+  /**
+   * @param channelsPerInput number of channels of each input number of the head
+   */
+  StreamInputProcessor(InputGate gate, Operator head, int[] channelsPerInput, TaskMailbox.ThrowingRunnable onAllInputsEnded) {
+    this.gate = gate;
+    this.head = head;
+    this.onAllInputsEnded = onAllInputsEnded;
+    this.valves = new WatermarkValve[channelsPerInput.length];
+    this.inputEnded = new boolean[channelsPerInput.length];
+    this.deliveredWatermark = new long[channelsPerInput.length];
+    Arrays.fill(deliveredWatermark, Watermarks.MIN);
+    for (int i = 0; i < valves.length; i++) {
+      valves[i] = new WatermarkValve(channelsPerInput[i]);
+    }
+    openInputs = valves.length;
+  }
+
+  /** Ends inputs that have no channel at all (declared but not connected). Call once when RUNNING. */
+  void start() throws Exception {
+    for (int i = 0; i < valves.length; i++) {
+      if (valves[i].numberOfChannels() == 0) {
+        endInput(i);
+      }
+    }
+  }
+
+  @Override
+  public boolean runStep() throws Exception {
+    if (openInputs == 0) {
+      return false;
+    }
+    int tag = gate.pollNext(selection());
+    if (tag == LocalInputChannel.NONE) {
+      return false;
+    }
+    LocalInputChannel c = gate.lastChannel();
+    int input = c.inputIndex();
+    switch (tag) {
+      case ElementCodec.RECORD -> head.processElement(input, c.value(), c.timestamp());
+      case ElementCodec.WATERMARK -> {
+        if (valves[input].onWatermark(c.channelIndexInInput(), c.timestamp())) {
+          deliverWatermark(input, valves[input].current());
+        }
+      }
+      case ElementCodec.END_OF_PARTITION -> {
+        WatermarkValve valve = valves[input];
+        boolean advanced = valve.onChannelEnded(c.channelIndexInInput());
+        if (valve.allEnded()) {
+          endInput(input);
+        } else if (advanced) {
+          deliverWatermark(input, valve.current());
+        }
+      }
+      default -> throw new IllegalStateException("Unexpected element tag " + tag);
+    }
+    return true;
+  }
+
+  private void endInput(int input) throws Exception {
+    if (inputEnded[input]) {
+      return;
+    }
+    inputEnded[input] = true;
+    openInputs--;
+    lastSelection = null; // the selection may now name only ended inputs
+    deliverWatermark(input, Watermarks.MAX);
+    head.endInput(input);
+    if (openInputs == 0) {
+      onAllInputsEnded.run();
+    }
+  }
+
+  private void deliverWatermark(int input, long watermark) throws Exception {
+    if (watermark > deliveredWatermark[input]) {
+      deliveredWatermark[input] = watermark;
+      head.processWatermark(input, watermark);
+    }
+  }
+
+  private boolean[] selection() {
+    int[] s = head.selectedInputs();
+    if (s == null) {
+      lastSelection = null;
+      selectedMask = null;
+      return null;
+    }
+    if (lastSelection != null && Arrays.equals(s, lastSelection)) {
+      return selectedMask;
+    }
+    lastSelection = s.clone();
+    boolean[] mask = new boolean[valves.length];
+    boolean anyOpen = false;
+    for (int i : s) {
+      if (i >= 0 && i < mask.length) {
+        mask[i] = true;
+        anyOpen |= !inputEnded[i];
+      }
+    }
+    selectedMask = anyOpen ? mask : null;
+    return selectedMask;
+  }
+}
