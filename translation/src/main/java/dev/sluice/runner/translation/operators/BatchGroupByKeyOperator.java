@@ -4,15 +4,13 @@ import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
 import dev.sluice.engine.api.Watermarks;
-import java.io.File;
+import dev.sluice.engine.sort.SpillingGrouper;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
@@ -80,7 +78,8 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
 
   private transient Coder<WindowedValue<V>> windowedValueCoder;
   private transient ExecutableTriggerStateMachine triggerStateMachine;
-  private transient Grouper grouper;
+  private transient SpillingGrouper grouper;
+  private transient int spillCount;
   private transient boolean emitted;
   private transient long inputCount;
 
@@ -124,7 +123,7 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     triggerStateMachine = ExecutableTriggerStateMachine.create(
         TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowingStrategy.getTrigger())));
     long budget = memoryBudgetOverride > 0 ? memoryBudgetOverride : context.managedMemoryBytes();
-    grouper = new Grouper(context.tempDirectory(), budget);
+    grouper = new SpillingGrouper(context.tempDirectory(), budget);
   }
 
   @Override
@@ -151,6 +150,11 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     emitAllGroups();
   }
 
+  /** How often the grouper spilled to disk (known once all groups were emitted). */
+  int spillCount() {
+    return spillCount;
+  }
+
   @Override
   public void close() throws Exception {
     if (grouper != null) {
@@ -165,7 +169,7 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     }
     emitted = true;
     long keys = 0;
-    try (Grouper.GroupCursor cursor = grouper.groups()) {
+    try (SpillingGrouper.GroupCursor cursor = grouper.groups()) {
       while (cursor.next()) {
         K key = CoderUtils.decodeFromByteArray(keyCoder, cursor.key());
         if (direct) {
@@ -180,9 +184,12 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
         keys++;
       }
     }
+    spillCount = grouper.spillCount();
+    long spilledBytes = grouper.spilledBytes();
     grouper.close();
     grouper = null;
-    LOG.debug("{} grouped {} values into {} keys", context.taskName(), inputCount, keys);
+    LOG.debug("{} grouped {} values into {} keys; spilled {} times, {} bytes",
+        context.taskName(), inputCount, keys, spillCount, spilledBytes);
     output.emitWatermark(Watermarks.MAX);
   }
 
@@ -282,58 +289,6 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     public <T> void outputWindowedValue(
         TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
       throw new IllegalStateException("GroupByKey has no additional outputs, got one for " + tag);
-    }
-  }
-
-  /**
-   * In-memory stand-in with the shape of {@code dev.sluice.engine.sort.SpillingGrouper} until that
-   * lands on main: groups in unsigned key order, ignores the budget (no spilling).
-   */
-  private static final class Grouper implements AutoCloseable {
-    private final TreeMap<byte[], List<byte[]>> groups = new TreeMap<>(Arrays::compareUnsigned);
-
-    Grouper(File spillDirectory, long memoryBudgetBytes) {}
-
-    void add(byte[] key, byte[] value) {
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
-
-    GroupCursor groups() {
-      Iterator<Map.Entry<byte[], List<byte[]>>> it = groups.entrySet().iterator();
-      return new GroupCursor() {
-        Map.Entry<byte[], List<byte[]>> current;
-
-        @Override public boolean next() {
-          current = it.hasNext() ? it.next() : null;
-          return current != null;
-        }
-
-        @Override public byte[] key() {
-          return current.getKey();
-        }
-
-        @Override public Iterator<byte[]> values() {
-          return current.getValue().iterator();
-        }
-
-        @Override public void close() {}
-      };
-    }
-
-    @Override
-    public void close() {
-      groups.clear();
-    }
-
-    interface GroupCursor extends AutoCloseable {
-      boolean next();
-
-      byte[] key();
-
-      Iterator<byte[]> values();
-
-      @Override
-      void close();
     }
   }
 }

@@ -186,7 +186,10 @@ class BatchGroupByKeyOperatorTest {
   @Test
   void shouldGroupManyKeysWithASmallMemoryBudget() throws Exception {
     int keys = 2_000;
-    try (OperatorHarness h = harness(WindowingStrategy.globalDefault(), 16 * 1024)) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    BatchGroupByKeyOperator<String, Integer, BoundedWindow> op = new BatchGroupByKeyOperator<>(
+        StringUtf8Coder.of(), VarIntCoder.of(), (WindowingStrategy) WindowingStrategy.globalDefault(), OPTIONS, 16 * 1024);
+    try (OperatorHarness h = new OperatorHarness(op)) {
       for (int round = 0; round < 5; round++) {
         for (int k = 0; k < keys; k++) {
           feedGlobal(h, KV.of("key-" + k, round));
@@ -199,6 +202,7 @@ class BatchGroupByKeyOperatorTest {
       for (WindowedValue<KV<String, Iterable<Integer>>> wv : out) {
         assertThat(wv.getValue().getValue()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
       }
+      assertThat(op.spillCount()).isGreaterThan(1);
     }
   }
 
