@@ -162,6 +162,28 @@ class BatchGroupByKeyOperatorTest {
   }
 
   @Test
+  void shouldFireProcessingTimeTriggersAtTheEnd() throws Exception {
+    WindowingStrategy<?, ?> ws = WindowingStrategy.of(FixedWindows.of(Duration.millis(10)))
+        .withTrigger(org.apache.beam.sdk.transforms.windowing.AfterWatermark.pastEndOfWindow()
+            .withEarlyFirings(org.apache.beam.sdk.transforms.windowing.AfterProcessingTime.pastFirstElementInPane()
+                .plusDelayOf(Duration.standardMinutes(1))))
+        .withMode(WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES)
+        .withAllowedLateness(Duration.standardMinutes(5));
+    try (OperatorHarness h = harness(ws, 0)) {
+      feed(h, ws.getWindowFn(), "a", 1, 1);
+      feed(h, ws.getWindowFn(), "a", 2, 2);
+      h.endInputsAndFinish(0);
+
+      List<WindowedValue<KV<String, Iterable<Integer>>>> out = output(h);
+      assertThat(out).isNotEmpty();
+      WindowedValue<KV<String, Iterable<Integer>>> last = out.get(out.size() - 1);
+      assertThat(last.getValue().getValue()).containsExactlyInAnyOrder(1, 2);
+      assertThat(last.getPane().isLast()).isTrue();
+      assertThat(out).allSatisfy(wv -> assertThat(wv.getPane().getTiming()).isNotEqualTo(PaneInfo.Timing.LATE));
+    }
+  }
+
+  @Test
   void shouldEmitNothingButTheWatermarkForEmptyInput() throws Exception {
     try (OperatorHarness h = harness(WindowingStrategy.globalDefault(), 0)) {
       h.endInputsAndFinish(0);
