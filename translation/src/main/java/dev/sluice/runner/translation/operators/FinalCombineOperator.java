@@ -7,7 +7,7 @@ import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.operators.PartialCombineOperator.Partial;
 import dev.sluice.runner.translation.serde.EncodedKey;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
@@ -82,7 +82,7 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
       if (p == null) {
         table.put(wk, new Partial<>(key, wv.getValue().getValue(), wv.getTimestamp()));
       } else {
-        p.accumulator = combineFn.mergeAccumulators(List.of(p.accumulator, wv.getValue().getValue()));
+        p.accumulator = combineFn.mergeAccumulators(Arrays.asList(p.accumulator, wv.getValue().getValue()));
         p.timestamp = timestampCombiner.combine(p.timestamp, wv.getTimestamp());
       }
     }
