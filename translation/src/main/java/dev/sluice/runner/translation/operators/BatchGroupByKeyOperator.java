@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Batch GroupByKey: sort-based grouping of all input by encoded key, then Beam's windowing
  * semantics per key with runners-core's {@link ReduceFnRunner} (buffering reduce function,
- * in-memory state and timers). Non-merging windows with the default trigger take a direct path
- * that groups per window without a ReduceFnRunner; tests check it gives the same result. Windows of every kind (fixed, sliding, merging sessions, global),
+ * in-memory state and timers). Windows of every kind (fixed, sliding, merging sessions, global),
  * triggers, timestamp combiners and allowed lateness behave as in Beam, with all input on time:
- * in batch the only watermark is +infinity at the end of input.
+ * in batch the only watermark is +infinity at the end of input. Non-merging windows with the
+ * default trigger take a direct path that groups per window without a ReduceFnRunner; a test
+ * checks that it gives the same output.
  *
  * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key. Output
  * (port 0): {@code WindowedValue<KV<K, Iterable<V>>>}, keys in unsigned order of their encoding.
