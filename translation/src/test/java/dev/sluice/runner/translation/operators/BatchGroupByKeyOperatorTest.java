@@ -55,6 +55,25 @@ class BatchGroupByKeyOperatorTest {
   }
 
   @Test
+  void shouldGroupByEncodedKeyNotByKeyIdentity() throws Exception {
+    BatchGroupByKeyOperator<byte[], Integer, GlobalWindow> op = new BatchGroupByKeyOperator<>(
+        org.apache.beam.sdk.coders.ByteArrayCoder.of(), VarIntCoder.of(), WindowingStrategy.globalDefault(), OPTIONS);
+    try (OperatorHarness h = new OperatorHarness(op)) {
+      // Equal contents, different arrays: byte[] has identity equals, the encodings are equal.
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of(new byte[] {1, 2}, 1)), 0);
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of(new byte[] {1, 2}, 2)), 0);
+      h.endInputsAndFinish(0);
+
+      assertThat(h.values(0)).singleElement().satisfies(o -> {
+        @SuppressWarnings("unchecked")
+        KV<byte[], Iterable<Integer>> kv = ((WindowedValue<KV<byte[], Iterable<Integer>>>) o).getValue();
+        assertThat(kv.getKey()).containsExactly(1, 2);
+        assertThat(kv.getValue()).containsExactlyInAnyOrder(1, 2);
+      });
+    }
+  }
+
+  @Test
   void shouldLetTheResultBeIteratedTwice() throws Exception {
     try (OperatorHarness h = harness(WindowingStrategy.globalDefault(), 0)) {
       feedGlobal(h, KV.of("a", 1), KV.of("a", 2));
