@@ -1,8 +1,14 @@
 package dev.sluice.runner.translation;
 
+import dev.sluice.runner.translation.translators.CreateViewTranslator;
+import dev.sluice.runner.translation.translators.FlattenTranslator;
+import dev.sluice.runner.translation.translators.ImpulseTranslator;
+import dev.sluice.runner.translation.translators.ParDoTranslator;
+import dev.sluice.runner.translation.translators.ReadBoundedTranslator;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
 
 /** URN -> translator. Primitives must all be here; composites are optional shortcuts. */
 public final class TranslatorRegistry {
@@ -14,6 +20,11 @@ public final class TranslatorRegistry {
   public static TranslatorRegistry standard() {
     TranslatorRegistry r = new TranslatorRegistry();
     // ---- primitives: sources, ParDo, Flatten, views (see translators package) ----
+    r.primitive(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator());
+    r.primitive(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator());
+    r.primitive(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator());
+    r.primitive(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator());
+    r.primitive(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
 
     // ---- primitives and composites: grouping, combining, windows ----
     // (fully qualified so that this section merges without touching the imports)

@@ -83,7 +83,13 @@ public final class LocalShuffleEnvironment implements AutoCloseable {
     return new InputGate(partitionManager, wakeUp);
   }
 
-  /** Drops every partition of the job; blocked producers and waiting consumers wake up and fail. */
+  /**
+   * Drops every partition of the job; blocked producers and waiting consumers wake up and fail.
+   * Call it when a job ends (finished partitions nobody consumed would stay otherwise) and, on
+   * a restart, after all tasks of the old attempt ended and before the new ones deploy:
+   * partitions are keyed by (job, edge, producer subtask), not by attempt, so a consumer of the
+   * new attempt must not find a partition of the old one.
+   */
   public void releaseJob(JobId job) {
     partitionManager.releaseJob(job);
   }

@@ -24,8 +24,9 @@ import java.io.UncheckedIOException;
  *
  * <h3>Flushing</h3>
  * A buffer is handed to the consumer when full, on a watermark, at {@link #finish()}, by the
- * task's periodic {@link #flushAll()}, and, when no buffer is free, before blocking (so the
- * consumer can drain partly filled buffers and recycle them).
+ * task's periodic {@link #flushAll()}, and, when no buffer is free, before blocking: then all
+ * outputs of the task are flushed ({@link #setBeforeBlocking}), so consumers can drain partly
+ * filled buffers, recycle them, and never wait for data stuck in another output.
  */
 public final class RecordWriter {
 
@@ -40,6 +41,9 @@ public final class RecordWriter {
   private final Router router;
   private final boolean flushEveryRecord;
   private long recordsWritten;
+  private boolean finished;
+  /** Flushes every output of the producer task before it blocks; defaults to this writer's. */
+  private Runnable beforeBlocking = this::flushAll;
 
   /**
    * @param maxParallelism number of key groups, for HASH routing
@@ -62,6 +66,15 @@ public final class RecordWriter {
     this.router = router(partitioning, numberOfSubpartitions, maxParallelism, producerSubtask);
   }
 
+  /**
+   * What to flush before blocking on a full pool. A task with several outputs sets this to
+   * flush all of them: data stuck in another output's partly filled buffer could be what the
+   * consumer needs before it can free a buffer of this one.
+   */
+  public void setBeforeBlocking(Runnable flushAllOutputs) {
+    this.beforeBlocking = flushAllOutputs;
+  }
+
   public ResultPartition partition() {
     return partition;
   }
@@ -71,6 +84,10 @@ public final class RecordWriter {
   }
 
   public void emit(Object value, long timestamp) {
+    if (finished) {
+      throw new IllegalStateException("A record was emitted to " + partition.id()
+          + " after its end of partition; operators must not emit from close()");
+    }
     scratch.reset();
     try {
       serializer.serialize(value, scratch);
@@ -92,6 +109,9 @@ public final class RecordWriter {
 
   /** Writes a watermark to every subpartition and flushes them. */
   public void broadcastWatermark(long watermark) {
+    if (finished) {
+      return;
+    }
     event[0] = ElementCodec.WATERMARK;
     ElementCodec.putLong(event, 1, watermark);
     for (int s = 0; s < numberOfSubpartitions; s++) {
@@ -102,6 +122,7 @@ public final class RecordWriter {
 
   /** Writes end-of-partition to every subpartition and flushes: the producer is done. */
   public void finish() {
+    finished = true;
     event[0] = ElementCodec.END_OF_PARTITION;
     for (int s = 0; s < numberOfSubpartitions; s++) {
       write(s, event, 0, ElementCodec.END_OF_PARTITION_LENGTH);
@@ -168,7 +189,7 @@ public final class RecordWriter {
       return b;
     }
     // Out of buffers: let consumers have the partly filled ones so they can recycle them.
-    flushAll();
+    beforeBlocking.run();
     try {
       return pool.requestBlocking();
     } catch (InterruptedException e) {

@@ -69,6 +69,16 @@ public final class ResultPartition {
     manager.unregister(this);
   }
 
+  /**
+   * Makes the producer's buffer requests fail at once (waking it if it is blocked on a full
+   * pool), without touching what consumers still have to read. Used by task cancellation from
+   * another thread: the partition itself is released by the producer's own thread as it ends,
+   * so consumers canceled at the same time usually see their own cancellation first.
+   */
+  public void abortProducer() {
+    pool.destroy();
+  }
+
   void onSubpartitionDone() {
     if (subpartitionsNotDone.decrementAndGet() == 0) {
       // Everything was read: nobody needs this partition any more.

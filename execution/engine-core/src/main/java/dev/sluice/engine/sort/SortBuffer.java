@@ -11,8 +11,10 @@ import java.util.Arrays;
  *
  * <p>Each entry is stored as {@code int keyLength, int valueLength, key, value} in a page. The
  * index holds two longs per entry: the first 8 key bytes as a big-endian unsigned number (the
- * "prefix", which decides most comparisons without touching the pages) and a pointer
- * {@code pageNumber << 32 | offset}. Garbage-free by design: adding a pair allocates nothing but
+ * "prefix") and a pointer {@code pageNumber:24 | offset:24 | min(keyLength, 0xFFFF):16}. Equal
+ * prefixes with at least one key of at most 8 bytes are decided by the key lengths alone (the
+ * shorter key is then a prefix of the other), so sorting short keys never touches the pages;
+ * longer keys are compared in the pages from byte 8 on. Garbage-free by design: adding a pair allocates nothing but
  * an occasional page or index growth, and pages are reused after a spill.
  *
  * <p>Memory counted against the budget: the length of every page held (used or free) plus the
@@ -25,6 +27,11 @@ import java.util.Arrays;
 final class SortBuffer {
 
   private static final int HEADER_BYTES = 8;
+  private static final int PREFIX_BYTES = 8;
+  private static final int MAX_PAGES = 1 << 24;
+  private static final int LENGTH_BITS = 16;
+  private static final int LENGTH_MASK = (1 << LENGTH_BITS) - 1;
+  private static final int OFFSET_MASK = (1 << 24) - 1;
   private static final int INSERTION_SORT_THRESHOLD = 16;
 
   private final long budgetBytes;
@@ -76,6 +83,9 @@ final class SortBuffer {
     if (2 * count == index.length && !growIndex()) {
       return false;
     }
+    if (pages.size() >= MAX_PAGES - 1 && count > 0) {
+      return false; // the pointer has 24 bits for the page number
+    }
     int size = (int) entryBytes;
     int pageNumber;
     int offset;
@@ -111,14 +121,20 @@ final class SortBuffer {
     System.arraycopy(key, 0, page, offset + HEADER_BYTES, key.length);
     System.arraycopy(value, 0, page, offset + HEADER_BYTES + key.length, value.length);
     index[2 * count] = prefix(key);
-    index[2 * count + 1] = ((long) pageNumber << 32) | offset;
+    index[2 * count + 1] = pointer(pageNumber, offset, key.length);
     count++;
     sorted = false;
     return true;
   }
 
   private boolean growIndex() {
-    int newLength = index.length + (index.length >> 1);
+    // Grow by whole (prefix, pointer) pairs: the length must stay even.
+    int pairs = index.length / 2;
+    long newPairs = Math.max(16, pairs + (pairs >> 1));
+    if (2 * newPairs > Integer.MAX_VALUE - 8) {
+      return false; // an index this large cannot grow: spill instead
+    }
+    int newLength = (int) (2 * newPairs);
     if (count > 0 && memoryBytes() + 8L * (newLength - index.length) > budgetBytes) {
       return false;
     }
@@ -157,8 +173,8 @@ final class SortBuffer {
     for (int i = 0; i < count; i++) {
       long prefix = index[2 * i];
       long pointer = index[2 * i + 1];
-      byte[] page = pages.get((int) (pointer >>> 32));
-      int offset = (int) pointer;
+      byte[] page = pageOf(pointer);
+      int offset = offsetOf(pointer);
       int keyLength = getInt(page, offset);
       int valueLength = getInt(page, offset + 4);
       if (groupPointer < 0 || compare(groupPrefix, groupPointer, prefix, pointer) != 0) {
@@ -271,14 +287,35 @@ final class SortBuffer {
     if (c != 0 || pointerA == pointerB) {
       return c;
     }
-    byte[] pageA = pages.get((int) (pointerA >>> 32));
-    int offsetA = (int) pointerA;
-    byte[] pageB = pages.get((int) (pointerB >>> 32));
-    int offsetB = (int) pointerB;
+    int shortLengthA = (int) pointerA & LENGTH_MASK;
+    int shortLengthB = (int) pointerB & LENGTH_MASK;
+    if (shortLengthA <= PREFIX_BYTES || shortLengthB <= PREFIX_BYTES) {
+      // Equal zero-padded prefixes: the shorter key is a prefix of the longer one.
+      return Integer.compare(shortLengthA, shortLengthB);
+    }
+    byte[] pageA = pageOf(pointerA);
+    int offsetA = offsetOf(pointerA);
+    byte[] pageB = pageOf(pointerB);
+    int offsetB = offsetOf(pointerB);
     int keyA = offsetA + HEADER_BYTES;
     int keyB = offsetB + HEADER_BYTES;
     return ByteArrayComparator.compare(
-        pageA, keyA, keyA + getInt(pageA, offsetA), pageB, keyB, keyB + getInt(pageB, offsetB));
+        pageA, keyA + PREFIX_BYTES, keyA + getInt(pageA, offsetA),
+        pageB, keyB + PREFIX_BYTES, keyB + getInt(pageB, offsetB));
+  }
+
+  private static long pointer(int pageNumber, int offset, int keyLength) {
+    return ((long) pageNumber << 40)
+        | ((long) offset << LENGTH_BITS)
+        | Math.min(keyLength, LENGTH_MASK);
+  }
+
+  private byte[] pageOf(long pointer) {
+    return pages.get((int) (pointer >>> 40));
+  }
+
+  private static int offsetOf(long pointer) {
+    return (int) (pointer >>> LENGTH_BITS) & OFFSET_MASK;
   }
 
   /** The first 8 key bytes, big-endian, zero-padded: unsigned order of prefixes agrees with key order. */
@@ -327,8 +364,8 @@ final class SortBuffer {
       }
       groupStart = position;
       long pointer = index[2 * position + 1];
-      byte[] page = pages.get((int) (pointer >>> 32));
-      int offset = (int) pointer;
+      byte[] page = pageOf(pointer);
+      int offset = offsetOf(pointer);
       keyLength = getInt(page, offset);
       if (key.length < keyLength) {
         key = new byte[Math.max(keyLength, key.length * 2)];
@@ -354,8 +391,8 @@ final class SortBuffer {
       }
       long pointer = index[2 * position + 1];
       position++;
-      byte[] page = pages.get((int) (pointer >>> 32));
-      int offset = (int) pointer;
+      byte[] page = pageOf(pointer);
+      int offset = offsetOf(pointer);
       int keyLen = getInt(page, offset);
       int valueStart = offset + HEADER_BYTES + keyLen;
       return Arrays.copyOfRange(page, valueStart, valueStart + getInt(page, offset + 4));

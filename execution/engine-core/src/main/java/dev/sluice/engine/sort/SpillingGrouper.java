@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * that at most {@code maxFanIn} files are open at once.
  *
  * <p>Memory: the buffer (pages and index) stays within the budget, except that a single pair
- * larger than the budget is accepted on its own. While merging, each open run additionally
- * holds a read buffer of {@link #IO_BUFFER_BYTES} (at most {@code maxFanIn} of them), and each
- * value handed out is a new array.
+ * larger than the budget is accepted on its own, and that budgets below about 1 KiB are
+ * rounded up to one 256-byte page plus a 16-entry index. While merging, each open run
+ * additionally holds a read buffer of budget / 128 bytes, within [4 KiB, 64 KiB] (at most
+ * {@code maxFanIn} = 64 of them), and each value handed out is a new array.
  *
  * <p>Keys are ordered as unsigned bytes ({@link ByteArrayComparator}). The order of the values
  * within a group is unspecified.
@@ -39,14 +40,19 @@ public final class SpillingGrouper implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpillingGrouper.class);
 
-  /** Read/write buffer per spill file. */
-  static final int IO_BUFFER_BYTES = 64 * 1024;
+  /** Largest read/write buffer per spill file. */
+  static final int MAX_IO_BUFFER_BYTES = 64 * 1024;
+
+  /** Smallest read/write buffer per spill file. */
+  static final int MIN_IO_BUFFER_BYTES = 4 * 1024;
 
   static final int DEFAULT_MAX_FAN_IN = 64;
 
   private final File spillDirectory;
   private final int maxFanIn;
   private final SortBuffer buffer;
+  /** Bytes of buffer per open spill file: budget / 128, within [4 KiB, 64 KiB]. */
+  private final int ioBufferBytes;
   /** Completed runs not yet merged away, oldest first. */
   private final List<File> runs = new ArrayList<>();
   /** Every spill file created and not yet deleted, including one being written. */
@@ -75,6 +81,9 @@ public final class SpillingGrouper implements AutoCloseable {
     this.spillDirectory = spillDirectory;
     this.maxFanIn = maxFanIn;
     this.buffer = new SortBuffer(memoryBudgetBytes);
+    this.ioBufferBytes =
+        (int)
+            Math.max(MIN_IO_BUFFER_BYTES, Math.min(MAX_IO_BUFFER_BYTES, memoryBudgetBytes / 128));
   }
 
   /**
@@ -106,7 +115,7 @@ public final class SpillingGrouper implements AutoCloseable {
         mergeOldestRuns(Math.min(maxFanIn, runs.size() - fanIn + 1));
       }
       for (File run : runs) {
-        sources.add(new RunReader(run, IO_BUFFER_BYTES));
+        sources.add(new RunReader(run, ioBufferBytes));
       }
       if (!buffer.isEmpty()) {
         sources.add(buffer.sortedSource());
@@ -157,7 +166,7 @@ public final class SpillingGrouper implements AutoCloseable {
 
   private void spillBuffer() throws IOException {
     File file = newSpillFile();
-    try (RunWriter writer = new RunWriter(file, IO_BUFFER_BYTES)) {
+    try (RunWriter writer = new RunWriter(file, ioBufferBytes)) {
       buffer.writeSortedRun(writer);
       spilledBytes += writer.bytesWritten();
     }
@@ -174,9 +183,9 @@ public final class SpillingGrouper implements AutoCloseable {
     List<File> inputs = new ArrayList<>(runs.subList(0, n));
     List<SortedSource> readers = new ArrayList<>(n);
     File output = newSpillFile();
-    try (RunWriter writer = new RunWriter(output, IO_BUFFER_BYTES)) {
+    try (RunWriter writer = new RunWriter(output, ioBufferBytes)) {
       for (File input : inputs) {
-        readers.add(new RunReader(input, IO_BUFFER_BYTES));
+        readers.add(new RunReader(input, ioBufferBytes));
       }
       try (MergingGroupCursor merge = new MergingGroupCursor(readers)) {
         while (merge.next()) {

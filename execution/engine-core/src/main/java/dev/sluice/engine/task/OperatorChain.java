@@ -88,6 +88,9 @@ final class OperatorChain {
       releasePartitions();
       throw e;
     }
+    for (RecordWriter w : writers) {
+      w.setBeforeBlocking(this::flushOutputs);
+    }
     outputs = new ChainOutput[n];
     // Build outputs tail first: a node's output refers to later nodes only.
     for (int i = n - 1; i >= 0; i--) {
@@ -133,8 +136,9 @@ final class OperatorChain {
   void open(Function<Integer, OperatorContext> contexts) throws Exception {
     opened = new boolean[operators.length];
     for (int i = operators.length - 1; i >= 0; i--) {
-      operators[i].open(contexts.apply(i), outputs[i]);
+      // Marked first: an operator whose open failed half way is closed too.
       opened[i] = true;
+      operators[i].open(contexts.apply(i), outputs[i]);
     }
   }
 
@@ -150,6 +154,10 @@ final class OperatorChain {
     }
   }
 
+  boolean hasNetworkOutputs() {
+    return !writers.isEmpty();
+  }
+
   void flushOutputs() {
     for (RecordWriter w : writers) {
       w.flushAll();
@@ -163,7 +171,11 @@ final class OperatorChain {
     }
   }
 
-  /** Closes every opened operator; secondary errors are logged, the first one returned. */
+  /**
+   * Closes every operator whose {@code open} was called (also if it threw); operators never
+   * opened (the task failed or was canceled first) are not closed. Errors are logged, the first
+   * one returned.
+   */
   Throwable closeOperators() {
     Throwable first = null;
     if (opened == null) {
@@ -194,7 +206,14 @@ final class OperatorChain {
     }
   }
 
-  /** Any thread: releases the output partitions, waking a producer blocked on a full pool. */
+  /** Any thread: wakes the task thread if it is blocked on a full pool; its writes fail from now on. */
+  void abortWriters() {
+    for (ResultPartition p : partitions) {
+      p.abortProducer();
+    }
+  }
+
+  /** Releases the output partitions; their consumers fail when they read them. */
   void releasePartitions() {
     for (ResultPartition p : partitions) {
       p.release();

@@ -63,6 +63,8 @@ public final class Task {
   private final Map<String, Accumulator<?>> accumulators = new ConcurrentHashMap<>();
   private final Services services = new Services();
   private volatile boolean canceled;
+  /** FINISHED, FAILED or CANCELED once decided; the first to decide wins. */
+  private final AtomicReference<ExecutionState> outcome = new AtomicReference<>();
   private volatile Thread thread;
   /** Set once deployed; read by cancel to release partitions. */
   private volatile OperatorChain chain;
@@ -104,21 +106,24 @@ public final class Task {
    * it stopped.
    */
   public void cancel() {
-    canceled = true;
-    while (true) {
-      ExecutionState s = state.get();
-      if (s.isTerminal() || s == ExecutionState.CANCELING) {
-        return;
-      }
-      if (s == ExecutionState.CREATED && cancelBeforeStart()) {
-        return;
-      }
-      if (state.compareAndSet(s, ExecutionState.CANCELING)) {
-        LOG.info("Task {} switched from {} to {}", taskName, s, ExecutionState.CANCELING);
-        notifyListener(ExecutionState.CANCELING, null);
-        break;
-      }
+    // The first of cancel, failure and normal end decides the outcome; a later cancel is a no-op
+    // (a failing task must not turn CANCELED because its failure made the job cancel it).
+    if (!outcome.compareAndSet(null, ExecutionState.CANCELED)) {
+      return;
     }
+    canceled = true;
+    if (cancelBeforeStart()) {
+      return;
+    }
+    ExecutionState s;
+    do {
+      s = state.get();
+      if (s.isTerminal()) {
+        return;
+      }
+    } while (!state.compareAndSet(s, ExecutionState.CANCELING));
+    LOG.info("Task {} switched from {} to {}", taskName, s, ExecutionState.CANCELING);
+    notifyListener(ExecutionState.CANCELING, null);
     MailboxProcessor p = processor;
     if (p != null) {
       p.stop();
@@ -127,7 +132,7 @@ public final class Task {
     OperatorChain c = chain;
     if (c != null) {
       // Wakes the task thread if it is blocked waiting for a free output buffer.
-      c.releasePartitions();
+      c.abortWriters();
     }
   }
 
@@ -180,13 +185,23 @@ public final class Task {
     } catch (Throwable t) {
       failure = t;
     }
+    if (failure == null) {
+      outcome.compareAndSet(null, ExecutionState.FINISHED);
+    } else if (!(failure instanceof CancelTaskException)) {
+      outcome.compareAndSet(null, ExecutionState.FAILED);
+    }
+    ExecutionState result = outcome.get() == null ? ExecutionState.CANCELED : outcome.get();
     try {
-      failure = releaseResources(failure);
+      Throwable closeFailure = releaseResources(result);
+      if (result == ExecutionState.FINISHED && closeFailure != null) {
+        result = ExecutionState.FAILED;
+        failure = closeFailure;
+        releaseOutputs();
+      }
     } catch (Throwable t) {
       LOG.warn("Releasing the resources of task {} failed", taskName, t);
-      failure = failure == null ? t : failure;
     }
-    reportTerminalState(failure);
+    reportTerminalState(result, failure);
     environment.taskEnded(this);
     MDC.clear();
   }
@@ -217,7 +232,7 @@ public final class Task {
     if (gate != null) {
       gate.requestPartitions();
     }
-    if (bufferTimeout > 0) {
+    if (bufferTimeout > 0 && chain.hasNetworkOutputs()) {
       OperatorChain c = chain;
       timeService.schedulePeriodic(bufferTimeout, c::flushOutputs, "flush output buffers");
     }
@@ -257,7 +272,8 @@ public final class Task {
     processor.stop();
   }
 
-  private Throwable releaseResources(Throwable failure) {
+  /** Releases everything; returns the first error closing operators threw (already logged). */
+  private Throwable releaseResources(ExecutionState result) {
     if (timeService != null) {
       timeService.shutdown();
     }
@@ -265,41 +281,41 @@ public final class Task {
     if (dropped > 0) {
       LOG.debug("Dropped {} mails of task {} at its end", dropped, taskName);
     }
+    Throwable closeFailure = null;
     OperatorChain c = chain;
     if (c != null) {
-      Throwable closeFailure = c.closeOperators();
-      if (failure == null && closeFailure != null) {
-        failure = closeFailure;
-      }
-      if (failure != null || canceled) {
-        c.discardOutputs();
-        c.releasePartitions();
+      closeFailure = c.closeOperators();
+      if (result != ExecutionState.FINISHED) {
+        releaseOutputs();
       }
     }
     if (gate != null) {
       gate.close();
     }
     deleteTempDirectory();
-    return failure;
+    return closeFailure;
   }
 
-  private void reportTerminalState(Throwable failure) {
-    ExecutionState target = canceled ? ExecutionState.CANCELED : failure != null ? ExecutionState.FAILED : ExecutionState.FINISHED;
+  private void releaseOutputs() {
+    OperatorChain c = chain;
+    if (c != null) {
+      c.discardOutputs();
+      c.releasePartitions();
+    }
+  }
+
+  private void reportTerminalState(ExecutionState target, Throwable failure) {
     if (target == ExecutionState.CANCELED && failure != null && !(failure instanceof CancelTaskException)) {
       LOG.debug("Task {} failed while being canceled", taskName, failure);
     }
     Throwable cause = target == ExecutionState.FAILED ? TaskFailureException.of(descriptor, failure) : null;
-    ExecutionState from = state.get();
-    if (!from.canMoveTo(target) || !state.compareAndSet(from, target)) {
-      // Only cancel() races with us, and it moves to CANCELING: end as canceled.
+    ExecutionState from;
+    do {
       from = state.get();
       if (from.isTerminal()) {
         return;
       }
-      target = ExecutionState.CANCELED;
-      cause = null;
-      state.set(target);
-    }
+    } while (!state.compareAndSet(from, target));
     if (target == ExecutionState.FAILED) {
       LOG.error("Task {} switched from {} to {}", taskName, from, target, cause);
     } else {

@@ -3,7 +3,11 @@ package dev.sluice.engine.task;
 import dev.sluice.engine.api.Accumulator;
 import java.util.Map;
 
-/** Receives a task's state transitions; called from the task's thread. Must not block. */
+/**
+ * Receives a task's state transitions; called from the task's thread, except CANCELING (and
+ * CANCELED of a task canceled before it started), which are reported on the thread that called
+ * {@link Task#cancel()}. Must not block.
+ */
 public interface TaskListener {
 
   /**

@@ -19,9 +19,10 @@ public final class TimerServiceThread implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private final ScheduledThreadPoolExecutor executor;
+  private final String name;
 
   public TimerServiceThread() {
-    String name = "sluice-timer-" + COUNTER.incrementAndGet();
+    name = "sluice-timer-" + COUNTER.incrementAndGet();
     executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -41,6 +42,11 @@ public final class TimerServiceThread implements AutoCloseable {
   /** Runs {@code action} every {@code periodMillis}, first after one period. */
   public ScheduledFuture<?> scheduleAtFixedRate(Runnable action, long periodMillis) {
     return executor.scheduleAtFixedRate(action, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The name of the timer thread (for diagnostics and leak checks). */
+  public String threadName() {
+    return name;
   }
 
   public boolean isShutdown() {

@@ -24,10 +24,10 @@ class SpillingGrouperTest {
 
   @ParameterizedTest(name = "budget={0} fanIn={1} pairs={2} keys={3}")
   @CsvSource({
-    "1024, 3, 5000, 300",
-    "4096, 2, 20000, 50",
+    "1024, 3, 2500, 300",
+    "4096, 2, 8000, 50",
     "65536, 64, 20000, 5000",
-    "300, 4, 3000, 3000",
+    "300, 4, 1000, 1000",
     "100000000, 64, 20000, 1000",
   })
   void shouldGroupLikeTreeMapReference(long budget, int fanIn, int pairs, int keys)
@@ -54,6 +54,27 @@ class SpillingGrouperTest {
       assertThat(readAll(grouper)).isEqualTo(normalize(expected));
     }
     assertThat(spillDir.list()).isEmpty();
+  }
+
+  /** Keys longer than the 8-byte sort prefix that share it, so full comparisons decide. */
+  @Test
+  void shouldGroupKeysSharingLongPrefixes() throws IOException {
+    Random random = new Random(3);
+    TreeMap<byte[], List<String>> expected = new TreeMap<>(ByteArrayComparator.INSTANCE);
+    try (SpillingGrouper grouper = new SpillingGrouper(spillDir, 4096, 4)) {
+      for (int i = 0; i < 8_000; i++) {
+        String suffix = Integer.toString(random.nextInt(500), 36);
+        byte[] key = ("common-prefix/" + suffix).getBytes(StandardCharsets.UTF_8);
+        if (random.nextBoolean()) {
+          key = Arrays.copyOf(key, key.length + 1); // same key plus a zero byte
+        }
+        byte[] value = intBytes(i);
+        grouper.add(key, value);
+        expected.computeIfAbsent(key, k -> new ArrayList<>()).add(Arrays.toString(value));
+      }
+      assertThat(grouper.spillCount()).isGreaterThan(10);
+      assertThat(readAll(grouper)).isEqualTo(normalize(expected));
+    }
   }
 
   @Test
@@ -121,8 +142,8 @@ class SpillingGrouperTest {
 
   @Test
   void shouldSkipUnreadValuesOnNext() throws IOException {
-    try (SpillingGrouper grouper = new SpillingGrouper(spillDir, 512, 3)) {
-      for (int i = 0; i < 3000; i++) {
+    try (SpillingGrouper grouper = new SpillingGrouper(spillDir, 1024, 3)) {
+      for (int i = 0; i < 1500; i++) {
         grouper.add(intBytes(i % 10), intBytes(i));
       }
       try (SpillingGrouper.GroupCursor cursor = grouper.groups()) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.api.KeyGroupRange;
-import dev.sluice.engine.serde.TypeSerializer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,17 +32,14 @@ public abstract class StateBackendContractTest {
 
   private final List<KeyedStateBackend<?>> backends = new ArrayList<>();
 
-  /** Builds the backend under test, restored from {@code restore} if not empty. */
-  protected abstract <K> KeyedStateBackend<K> createBackend(
-      TypeSerializer<K> keySerializer,
-      int maxParallelism,
-      KeyGroupRange keyGroupRange,
-      Collection<KeyedStateHandle> restore)
-      throws Exception;
+  /** The factory of the backend under test. */
+  protected abstract KeyedStateBackendFactory backendFactory();
 
   private KeyedStateBackend<String> backend(KeyGroupRange range, Collection<KeyedStateHandle> restore)
       throws Exception {
-    KeyedStateBackend<String> backend = createBackend(STRING, MAX_PARALLELISM, range, restore);
+    KeyedStateBackend<String> backend =
+        backendFactory()
+            .createKeyedStateBackend("Test (1/1)", STRING, MAX_PARALLELISM, range, restore);
     backends.add(backend);
     return backend;
   }
@@ -385,6 +381,29 @@ public abstract class StateBackendContractTest {
       verifyTimers(part, owned);
       assertThat(part.keys("count", "a")).containsExactlyInAnyOrderElementsOf(owned);
     }
+  }
+
+  /** Uneven range boundaries: every new subtask reads key groups of two old ones. */
+  @Test
+  void shouldRestoreWhenScalingFromTwoSubtasksToThree() throws Exception {
+    List<String> keys = keys(300);
+    List<KeyedStateHandle> handles = new ArrayList<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      KeyedStateBackend<String> backend =
+          backend(KeyGroupRange.forSubtask(MAX_PARALLELISM, 2, subtask), List.of());
+      populate(backend, ownedKeys(keys, 2, subtask));
+      handles.add(backend.snapshot(9).run());
+    }
+    int restoredKeys = 0;
+    for (int subtask = 0; subtask < 3; subtask++) {
+      KeyedStateBackend<String> part =
+          backend(KeyGroupRange.forSubtask(MAX_PARALLELISM, 3, subtask), handles);
+      List<String> owned = ownedKeys(keys, 3, subtask);
+      verifyState(part, owned);
+      verifyTimers(part, owned);
+      restoredKeys += owned.size();
+    }
+    assertThat(restoredKeys).isEqualTo(keys.size());
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ final class StateTable<K, N, S> {
   private final TypeSerializer<N> namespaceSerializer;
   private final EntrySerializer<S> entrySerializer;
   private final int firstKeyGroup;
+  /** Per key group (index {@code keyGroup - firstKeyGroup}); null until first written. */
   private final List<HashMap<N, HashMap<K, S>>> keyGroups;
 
   StateTable(
@@ -51,7 +52,7 @@ final class StateTable<K, N, S> {
     this.firstKeyGroup = keyGroupRange.start();
     this.keyGroups = new ArrayList<>(keyGroupRange.size());
     for (int i = 0; i < keyGroupRange.size(); i++) {
-      keyGroups.add(new HashMap<>(4));
+      keyGroups.add(null); // allocated on first write: max parallelism may be 32768
     }
   }
 
@@ -64,30 +65,44 @@ final class StateTable<K, N, S> {
   }
 
   S get(int keyGroup, K key, N namespace) {
-    HashMap<K, S> byKey = keyGroups.get(keyGroup - firstKeyGroup).get(namespace);
+    HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
+    if (byNamespace == null) {
+      return null;
+    }
+    HashMap<K, S> byKey = byNamespace.get(namespace);
     return byKey == null ? null : byKey.get(key);
   }
 
   void put(int keyGroup, K key, N namespace, S entry) {
-    keyGroups
-        .get(keyGroup - firstKeyGroup)
-        .computeIfAbsent(namespace, n -> new HashMap<>())
-        .put(key, entry);
+    writableKeyGroup(keyGroup).computeIfAbsent(namespace, n -> new HashMap<>()).put(key, entry);
   }
 
   void remove(int keyGroup, K key, N namespace) {
     HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
+    if (byNamespace == null) {
+      return;
+    }
     HashMap<K, S> byKey = byNamespace.get(namespace);
     if (byKey != null && byKey.remove(key) != null && byKey.isEmpty()) {
       byNamespace.remove(namespace);
     }
   }
 
+  private HashMap<N, HashMap<K, S>> writableKeyGroup(int keyGroup) {
+    int slot = keyGroup - firstKeyGroup;
+    HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(slot);
+    if (byNamespace == null) {
+      byNamespace = new HashMap<>(4);
+      keyGroups.set(slot, byNamespace);
+    }
+    return byNamespace;
+  }
+
   /** Keys with an entry under {@code namespace}, over all key groups; a copy. */
   List<K> keys(N namespace) {
     List<K> keys = new ArrayList<>();
     for (HashMap<N, HashMap<K, S>> byNamespace : keyGroups) {
-      HashMap<K, S> byKey = byNamespace.get(namespace);
+      HashMap<K, S> byKey = byNamespace == null ? null : byNamespace.get(namespace);
       if (byKey != null) {
         keys.addAll(byKey.keySet());
       }
@@ -98,7 +113,7 @@ final class StateTable<K, N, S> {
   /** The key group's payload, or null if the key group holds nothing of this state. */
   byte[] snapshotKeyGroup(int keyGroup) throws IOException {
     HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
-    if (byNamespace.isEmpty()) {
+    if (byNamespace == null || byNamespace.isEmpty()) {
       return null;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -118,7 +133,7 @@ final class StateTable<K, N, S> {
 
   /** Adds the entries of a payload written by {@link #snapshotKeyGroup}. */
   void restoreKeyGroup(int keyGroup, byte[] payload) throws IOException {
-    HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
+    HashMap<N, HashMap<K, S>> byNamespace = writableKeyGroup(keyGroup);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
     int namespaces = in.readInt();
     for (int i = 0; i < namespaces; i++) {

@@ -6,29 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.api.KeyGroupRange;
-import dev.sluice.engine.serde.TypeSerializer;
-import dev.sluice.engine.state.KeyedStateBackend;
+import dev.sluice.engine.state.KeyedStateBackendFactory;
 import dev.sluice.engine.state.KeyedStateHandle;
 import dev.sluice.engine.state.ListStateDescriptor;
 import dev.sluice.engine.state.StateBackendContractTest;
 import dev.sluice.engine.state.ValueStateDescriptor;
-import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeapKeyedStateBackendTest extends StateBackendContractTest {
 
   @Override
-  protected <K> KeyedStateBackend<K> createBackend(
-      TypeSerializer<K> keySerializer,
-      int maxParallelism,
-      KeyGroupRange keyGroupRange,
-      Collection<KeyedStateHandle> restore)
-      throws Exception {
-    return new HeapKeyedStateBackendBuilder<>(keySerializer, maxParallelism, keyGroupRange)
-        .setName("Test (1/1)")
-        .setRestoreHandles(restore)
-        .build();
+  protected KeyedStateBackendFactory backendFactory() {
+    return HeapKeyedStateBackendFactory.INSTANCE;
   }
 
   @Test

@@ -1,0 +1,356 @@
+package dev.sluice.runner.translation.operators;
+
+import dev.sluice.engine.api.AbstractOperator;
+import dev.sluice.engine.api.OperatorContext;
+import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.runner.translation.metrics.MetricsAccumulator;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.InMemoryStateInternals;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.SideInputHandler;
+import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}. A stateful
+ * DoFn (state or timers; batch only) gets per-key state and timers from a
+ * {@link BatchKeyedStepContext}: its input arrives HASH-partitioned by key, and event-time
+ * timers fire as the watermark passes them (in batch: at the end of input, with processing-time
+ * timers).
+ * Input 0 is the main input; input {@code 1 + i} is side input {@code i} of {@link Spec#sideInputs()}.
+ * Output port {@code p} carries the output whose tag maps to {@code p} in {@link Spec#outputPorts()}.
+ *
+ * <h3>Threading model</h3>
+ * Mailbox thread only, like every operator.
+ *
+ * <h3>Lifecycle</h3>
+ * {@code open}: DoFn deserialized and {@code @Setup}. Side input elements are gathered per
+ * window and published to a {@link SideInputHandler} when each side input ends. Main input
+ * elements that arrive while a side input is still running are pushed back into a
+ * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
+ * last side input ended; the input watermark is held meanwhile. Main input elements run in
+ * bundles: a bundle starts at the first element after the previous one finished and finishes
+ * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
+ * emit) and in {@code finish}. {@code close}: {@code @Teardown}, spill file deleted.
+ *
+ * <p>Why all inputs stay selected: reading only the side inputs first (via
+ * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
+ * upstream task (a view of the ParDo's own input is common): that task blocks on the full
+ * main-input channel and never finishes the side input. {@code SideInputDiamondTest} shows it.
+ *
+ * <p>User exceptions leave {@code processElement} as the runner threw them: runners-core wraps
+ * them in a {@code UserCodeException}, which the runner unwraps.
+ */
+public final class DoFnOperator extends AbstractOperator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DoFnOperator.class);
+
+  /**
+   * Everything a {@code DoFnOperator} needs, fixed at translation.
+   *
+   * @param stepName the transform's full name; metrics are reported under it
+   * @param serializedFn the Java-serialized DoFn, deserialized once per subtask so that subtasks
+   *     never share a DoFn instance
+   * @param inputCoder coder of the main input's elements (not windowed)
+   * @param outputPorts output tag -> port; outputs not in the map are dropped
+   * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
+   * @param maxBundleSize elements after which a bundle is finished
+   * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
+   */
+  public record Spec(
+      String stepName,
+      byte[] serializedFn,
+      SerializablePipelineOptions options,
+      Coder<?> inputCoder,
+      TupleTag<?> mainOutputTag,
+      List<TupleTag<?>> additionalOutputTags,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      Map<TupleTag<?>, Integer> outputPorts,
+      WindowingStrategy<?, ?> windowingStrategy,
+      DoFnSchemaInformation schemaInformation,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      List<PCollectionView<?>> sideInputs,
+      int maxBundleSize,
+      Coder<?> keyCoder)
+      implements Serializable {}
+
+  private final Spec spec;
+
+  /** Mailbox thread only, like all fields below. */
+  private DoFn<Object, Object> fn;
+  private DoFnInvoker<Object, Object> invoker;
+  private DoFnRunner<Object, Object> runner;
+  private MetricsContainer metrics;
+  /** Non-null for a stateful DoFn. */
+  private BatchKeyedStepContext keyed;
+  private SideInputHandler sideInputHandler;
+  private SideInputCollector sideInputCollector;
+  private boolean[] sideInputEnded;
+  private int sideInputsRunning;
+  /** Main input elements that arrived before every side input ended; null without side inputs. */
+  private SpillingBuffer<WindowedValue<Object>> pushedBack;
+  private boolean bundleOpen;
+  private int elementsInBundle;
+  /** A watermark that advanced while side inputs were still running; forwarded once they end. */
+  private long heldWatermark;
+  private boolean watermarkHeld;
+
+  public DoFnOperator(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void open(OperatorContext context, Output output) throws Exception {
+    super.open(context, output);
+    metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
+    PipelineOptions options = spec.options().get();
+    fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
+    }
+    List<PCollectionView<?>> sideInputs = spec.sideInputs();
+    SideInputReader sideInputReader;
+    if (sideInputs.isEmpty()) {
+      sideInputReader = NullSideInputReader.empty();
+    } else {
+      // Not keyed: the side input state is the subtask's own, shared by all keys.
+      sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
+      // Side inputs are read only once complete, so built views can be cached.
+      sideInputReader = new CachingSideInputReader(sideInputHandler);
+      sideInputCollector = new SideInputCollector(sideInputs);
+      sideInputEnded = new boolean[sideInputs.size()];
+      sideInputsRunning = sideInputs.size();
+      Coder<WindowedValue<Object>> mainCoder = (Coder) WindowedValue.getFullCoder(
+          spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
+      pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
+    }
+    StepContext stepContext;
+    if (spec.keyCoder() != null) {
+      keyed = new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
+      stepContext = keyed;
+    } else {
+      stepContext = new StatelessStepContext(spec.stepName());
+    }
+    DoFnRunner<Object, Object> simple = DoFnRunners.simpleRunner(
+        options,
+        fn,
+        sideInputReader,
+        new PortOutputManager(),
+        (TupleTag<Object>) spec.mainOutputTag(),
+        spec.additionalOutputTags(),
+        stepContext,
+        (Coder<Object>) spec.inputCoder(),
+        (Map) spec.outputCoders(),
+        spec.windowingStrategy(),
+        spec.schemaInformation(),
+        spec.sideInputMapping());
+    if (keyed == null) {
+      runner = simple;
+    } else {
+      // Late-data dropping, per-window state cleanup with @OnWindowExpiration, and sorting for
+      // @RequiresTimeSortedInput, on the per-key state and timers.
+      WindowingStrategy<?, ?> windowing = spec.windowingStrategy();
+      runner = DoFnRunners.defaultStatefulDoFnRunner(
+          fn,
+          (Coder<Object>) spec.inputCoder(),
+          simple,
+          keyed,
+          windowing,
+          new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(keyed.timerInternals(), windowing),
+          new StatefulDoFnRunner.StateInternalsStateCleaner<>(fn, keyed.stateInternals(), (Coder) windowing.getWindowFn().windowCoder()),
+          DoFnSignatures.requiresTimeSortedInput(fn));
+    }
+  }
+
+  @Override
+  protected int numberOfInputs() {
+    return 1 + spec.sideInputs().size();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(int input, Object value, long timestamp) throws Exception {
+    if (input == 0) {
+      if (sideInputsRunning > 0) {
+        pushedBack.add((WindowedValue<Object>) value);
+      } else {
+        processMain((WindowedValue<Object>) value);
+      }
+    } else {
+      sideInputCollector.add(input - 1, (WindowedValue<?>) value);
+    }
+  }
+
+  @Override
+  public void endInput(int input) throws Exception {
+    if (input > 0 && !sideInputEnded[input - 1]) {
+      sideInputEnded[input - 1] = true;
+      sideInputCollector.publish(input - 1, sideInputHandler);
+      sideInputsRunning--;
+      if (sideInputsRunning == 0) {
+        onSideInputsReady();
+      }
+    }
+  }
+
+  @Override
+  protected void onWatermark(long watermark) throws Exception {
+    if (sideInputsRunning > 0) {
+      heldWatermark = watermark;
+      watermarkHeld = true;
+      return;
+    }
+    advanceWatermark(watermark);
+  }
+
+  /** Fires due timers, finishes the bundle (both may emit), then forwards the watermark. */
+  private void advanceWatermark(long watermark) throws Exception {
+    fireTimers(watermark);
+    finishBundle();
+    output.emitWatermark(watermark);
+  }
+
+  private void fireTimers(long watermark) throws Exception {
+    if (keyed == null) {
+      return;
+    }
+    keyed.fireTimers(watermark, (key, timer, window) -> {
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        startBundleIfNeeded();
+        runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+            timer.getOutputTimestamp(), timer.getDomain());
+      }
+    });
+  }
+
+  @Override
+  public void finish() throws Exception {
+    for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
+      endInput(i + 1);
+    }
+    fireTimers(Watermarks.MAX);
+    finishBundle();
+  }
+
+  @Override
+  public void close() {
+    if (pushedBack != null) {
+      try {
+        pushedBack.close();
+      } catch (IOException e) {
+        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
+      }
+    }
+    if (invoker != null) {
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        invoker.invokeTeardown();
+      } catch (Exception e) {
+        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
+        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
+      }
+      invoker = null;
+    }
+  }
+
+  private void onSideInputsReady() throws Exception {
+    if (!pushedBack.isEmpty()) {
+      LOG.debug("{}: side inputs ready, processing {} pushed-back elements", context.taskName(), pushedBack.size());
+      pushedBack.drain(this::processMain);
+    }
+    if (watermarkHeld) {
+      watermarkHeld = false;
+      advanceWatermark(heldWatermark);
+    }
+  }
+
+  private void processMain(WindowedValue<Object> value) throws Exception {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      startBundleIfNeeded();
+      if (keyed == null) {
+        runner.processElement(value);
+      } else {
+        keyed.setCurrentKey(((KV<?, ?>) value.getValue()).getKey());
+        runner.processElement(value); // the stateful runner explodes windows: state is per window
+      }
+    }
+    if (++elementsInBundle >= spec.maxBundleSize()) {
+      finishBundle();
+    }
+  }
+
+  /** Call inside the metrics scope. */
+  private void startBundleIfNeeded() {
+    if (!bundleOpen) {
+      runner.startBundle();
+      bundleOpen = true;
+      elementsInBundle = 0;
+    }
+  }
+
+  private void finishBundle() throws IOException {
+    if (bundleOpen) {
+      bundleOpen = false;
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        runner.finishBundle();
+      }
+    }
+  }
+
+  /** Sends each output to its port; outputs without a port are not consumed and dropped. */
+  private final class PortOutputManager implements DoFnRunners.OutputManager {
+    @Override
+    public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
+      Integer port = spec.outputPorts().get(tag);
+      if (port != null) {
+        output.emit(port, value, value.getTimestamp().getMillis());
+      }
+    }
+  }
+
+  /** A DoFn without state or timers has no keyed context. */
+  private static final class StatelessStepContext implements StepContext {
+    private final String stepName;
+
+    StatelessStepContext(String stepName) {
+      this.stepName = stepName;
+    }
+
+    @Override
+    public StateInternals stateInternals() {
+      throw new UnsupportedOperationException("Step " + stepName + " is stateless: it has no state internals");
+    }
+
+    @Override
+    public TimerInternals timerInternals() {
+      throw new UnsupportedOperationException("Step " + stepName + " is stateless: it has no timer internals");
+    }
+  }
+}

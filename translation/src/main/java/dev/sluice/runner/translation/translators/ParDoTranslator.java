@@ -1,0 +1,141 @@
+package dev.sluice.runner.translation.translators;
+
+import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.runner.translation.TransformTranslator;
+import dev.sluice.runner.translation.TranslationContext;
+import dev.sluice.runner.translation.operators.DoFnOperator;
+import dev.sluice.runner.translation.operators.JavaSerialization;
+import dev.sluice.runner.translation.serde.KvKeySelector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.ParDoTranslation;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * {@code ParDo.MultiOutput} ({@code beam:transform:pardo:v1}) -> one {@link DoFnOperator}.
+ * Main input on input 0 (FORWARD when parallelism matches, so it chains, else REBALANCE); side
+ * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
+ * output port per output PCollection, the main output first.
+ *
+ * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput})
+ * runs in batch only: its KV input is HASH-partitioned by the encoded key and the operator
+ * keeps per-key state and timers in memory, through runners-core's {@code StatefulDoFnRunner}.
+ * Keyed DoFns in streaming, splittable DoFns still present after {@code PipelineTranslator.prepare}
+ * and bundle finalization are rejected here, naming the feature.
+ */
+public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
+
+  /** Elements after which a bundle is finished. */
+  static final int MAX_BUNDLE_SIZE = 1000;
+
+  @Override
+  public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
+    String name = context.currentName();
+    DoFn<?, ?> fn = transform.getFn();
+    boolean streaming = context.settings().streaming();
+    rejectUnsupported(name, fn, streaming);
+    AppliedPTransform<?, ?, ?> applied = context.currentTransform();
+    PCollection<?> input = context.mainInput();
+    Coder<?> keyCoder = null;
+    if (isKeyed(fn)) {
+      if (!(input.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
+        throw new IllegalArgumentException(String.format(
+            "Transform '%s' (URN %s) uses state or timers, so its input must be a PCollection of KVs, but its coder is %s",
+            name, PTransformTranslation.PAR_DO_TRANSFORM_URN, input.getCoder()));
+      }
+      keyCoder = kvCoder.getKeyCoder();
+    }
+
+    // Ports: main output first, then the additional outputs in declaration order.
+    Map<TupleTag<?>, PCollection<?>> outputs = applied.getOutputs();
+    List<TupleTag<?>> ordered = new ArrayList<>();
+    ordered.add(transform.getMainOutputTag());
+    for (TupleTag<?> tag : transform.getAdditionalOutputTags().getAll()) {
+      if (!ordered.contains(tag)) {
+        ordered.add(tag);
+      }
+    }
+    for (TupleTag<?> tag : outputs.keySet()) {
+      if (!ordered.contains(tag)) {
+        ordered.add(tag);
+      }
+    }
+    Map<TupleTag<?>, Integer> ports = new HashMap<>();
+    Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    for (TupleTag<?> tag : ordered) {
+      PCollection<?> pc = outputs.get(tag);
+      if (pc != null) {
+        ports.put(tag, ports.size());
+        outputCoders.put(tag, pc.getCoder());
+      }
+    }
+    List<TupleTag<?>> additional = new ArrayList<>(ordered.subList(1, ordered.size()));
+    List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs().values());
+
+    DoFnOperator.Spec spec = new DoFnOperator.Spec(
+        name,
+        JavaSerialization.serialize(fn),
+        new SerializablePipelineOptions(context.settings().pipelineOptions()),
+        input.getCoder(),
+        transform.getMainOutputTag(),
+        additional,
+        outputCoders,
+        ports,
+        input.getWindowingStrategy(),
+        ParDoTranslation.getSchemaInformation(applied),
+        new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
+        sideInputs,
+        MAX_BUNDLE_SIZE,
+        keyCoder);
+    int node = context.addOperator(
+        name, () -> new DoFnOperator(spec), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
+    if (keyCoder == null) {
+      context.connectForwardOrRebalance(input, node, 0);
+    } else {
+      context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));
+    }
+    for (int i = 0; i < sideInputs.size(); i++) {
+      context.connect(sideInputs.get(i).getPCollection(), node, 1 + i, Partitioning.broadcast());
+    }
+    for (Map.Entry<TupleTag<?>, Integer> e : ports.entrySet()) {
+      context.setProducer(outputs.get(e.getKey()), node, e.getValue());
+    }
+  }
+
+  /** Whether the DoFn needs per-key state and timers (and so a KV input partitioned by key). */
+  private static boolean isKeyed(DoFn<?, ?> fn) {
+    DoFnSignature signature = DoFnSignatures.signatureForDoFn(fn);
+    return signature.usesState() || signature.usesTimers() || signature.onWindowExpiration() != null
+        || DoFnSignatures.requiresTimeSortedInput(fn);
+  }
+
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
+    String feature = null;
+    if (DoFnSignatures.isSplittable(fn)) {
+      feature = "a splittable DoFn";
+    } else if (streaming && isKeyed(fn)) {
+      feature = "a stateful DoFn (state, timers, @OnWindowExpiration or @RequiresTimeSortedInput) in streaming mode";
+    } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
+      feature = "bundle finalization";
+    }
+    if (feature != null) {
+      throw new UnsupportedOperationException(String.format(
+          "Sluice cannot run transform '%s' (URN %s, DoFn %s): %s is not supported yet",
+          name, PTransformTranslation.PAR_DO_TRANSFORM_URN, fn.getClass().getName(), feature));
+    }
+  }
+}
