@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
@@ -124,5 +125,22 @@ public final class TranslationContext {
   /** The coder of {@code WindowedValue}s of {@code pc}: element coder plus its window coder. */
   public static <T> Coder<WindowedValue<T>> windowedValueCoder(PCollection<T> pc) {
     return WindowedValue.getFullCoder(pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder());
+  }
+
+  /**
+   * Feeds output {@code port} of {@code sourceNode} into input {@code input} of
+   * {@code targetNode}, encoded as {@code WindowedValue}s of {@code elementCoder} in windows of
+   * {@code windowCoder}: for edges that carry no PCollection (e.g. partial combine accumulators).
+   */
+  public void connect(
+      int sourceNode,
+      int port,
+      Coder<?> elementCoder,
+      Coder<? extends BoundedWindow> windowCoder,
+      int targetNode,
+      int input,
+      Partitioning partitioning) {
+    builder.connect(sourceNode, port, targetNode, input, partitioning,
+        new CoderTypeSerializer<>(WindowedValue.getFullCoder(elementCoder, windowCoder)));
   }
 }

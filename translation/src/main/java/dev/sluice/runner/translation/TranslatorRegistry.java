@@ -27,6 +27,19 @@ public final class TranslatorRegistry {
     r.primitive(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
 
     // ---- primitives and composites: grouping, combining, windows ----
+    // (fully qualified so that this section merges without touching the imports)
+    r.primitive(org.apache.beam.sdk.util.construction.PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN,
+        new dev.sluice.runner.translation.translators.GroupByKeyTranslator<>());
+    r.primitive(org.apache.beam.sdk.util.construction.PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN,
+        new dev.sluice.runner.translation.translators.WindowIntoTranslator<>());
+    r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN,
+        new dev.sluice.runner.translation.translators.CombinePerKeyTranslator<>());
+    r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.RESHUFFLE_URN,
+        dev.sluice.runner.translation.translators.ReshuffleTranslator.arbitrarily());
+    r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN,
+        dev.sluice.runner.translation.translators.ReshuffleTranslator.arbitrarily());
+    r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_BY_KEY_URN,
+        dev.sluice.runner.translation.translators.ReshuffleTranslator.byKey());
 
     return r;
   }

@@ -28,6 +28,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.WindowedValue;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * Mailbox thread only, like every operator.
  *
  * <h3>Lifecycle</h3>
- * {@code open}: DoFn deserialized and {@code @Setup}. Side input elements are gathered per
+ * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Side input elements are gathered per
  * window and published to a {@link SideInputHandler} when each side input ends. Main input
  * elements that arrive while a side input is still running are pushed back into a
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
@@ -122,6 +123,10 @@ public final class DoFnOperator extends AbstractOperator {
   private long heldWatermark;
   private boolean watermarkHeld;
 
+  /** Whether {@code @Setup} was called (it runs before the first bundle). */
+  private boolean setUp;
+  private PipelineOptions pipelineOptions;
+
   public DoFnOperator(Spec spec) {
     this.spec = spec;
   }
@@ -133,9 +138,10 @@ public final class DoFnOperator extends AbstractOperator {
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
     PipelineOptions options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
-    }
+    // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
+    // sets its DoFn up (Beam's lifecycle tests track every instance that was set up).
+    invoker = DoFnInvokers.invokerFor(fn);
+    pipelineOptions = options;
     List<PCollectionView<?>> sideInputs = spec.sideInputs();
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
@@ -269,7 +275,7 @@ public final class DoFnOperator extends AbstractOperator {
         LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
       }
     }
-    if (invoker != null) {
+    if (invoker != null && setUp) {
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         invoker.invokeTeardown();
       } catch (Exception e) {
@@ -308,6 +314,21 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Call inside the metrics scope. */
   private void startBundleIfNeeded() {
+    if (!setUp) {
+      // Marked first: a @Setup that throws still gets its @Teardown in close().
+      setUp = true;
+      invoker.invokeSetup(new DoFnInvoker.BaseArgumentProvider<Object, Object>() {
+        @Override
+        public PipelineOptions pipelineOptions() {
+          return pipelineOptions;
+        }
+
+        @Override
+        public String getErrorContext() {
+          return "DoFnOperator/Setup of " + spec.stepName();
+        }
+      });
+    }
     if (!bundleOpen) {
       runner.startBundle();
       bundleOpen = true;

@@ -198,17 +198,32 @@ class DoFnOperatorTest {
   }
 
   @Test
-  void shouldSetUpOnOpenAndTearDownOnClose() throws Exception {
+  void shouldSetUpBeforeFirstElementAndTearDownOnClose() throws Exception {
     LifecycleFn.SETUP.set(0);
     LifecycleFn.TEARDOWN.set(0);
     OperatorHarness h = harness(new LifecycleFn(), 10, List.of(), WindowingStrategy.globalDefault());
+    assertThat(LifecycleFn.SETUP.get()).isZero();
+    h.process(0, WindowedValue.valueInGlobalWindow("a"), 0);
     assertThat(LifecycleFn.SETUP.get()).isEqualTo(1);
     h.endInputsAndFinish(0);
     assertThat(LifecycleFn.TEARDOWN.get()).isZero();
 
     h.close();
 
+    assertThat(LifecycleFn.SETUP.get()).isEqualTo(1);
     assertThat(LifecycleFn.TEARDOWN.get()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNeverSetUpASubtaskThatGetsNoElements() throws Exception {
+    LifecycleFn.SETUP.set(0);
+    LifecycleFn.TEARDOWN.set(0);
+    OperatorHarness h = harness(new LifecycleFn(), 10, List.of(), WindowingStrategy.globalDefault());
+    h.endInputsAndFinish(0);
+    h.close();
+
+    assertThat(LifecycleFn.SETUP.get()).isZero();
+    assertThat(LifecycleFn.TEARDOWN.get()).isZero();
   }
 
   // ---------------------------------------------------------------- helpers

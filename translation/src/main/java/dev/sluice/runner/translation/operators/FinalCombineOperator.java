@@ -1,0 +1,122 @@
+package dev.sluice.runner.translation.operators;
+
+import dev.sluice.engine.api.AbstractOperator;
+import dev.sluice.engine.api.OperatorContext;
+import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.runner.translation.operators.PartialCombineOperator.Partial;
+import dev.sluice.runner.translation.serde.EncodedKey;
+import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Post-shuffle half of Combine.perKey (batch): merges the partial accumulators of each
+ * (key, window) and, at the end of input, emits {@code extractOutput} once per (key, window).
+ *
+ * <p>Input: {@code WindowedValue<KV<K, AccumT>>} from {@link PartialCombineOperator}, behind a
+ * HASH edge on the key. Output (port 0): {@code WindowedValue<KV<K, OutputT>>} in the same
+ * window, with the combined timestamp and the pane a batch GroupByKey gives (on time, only
+ * firing: in batch the watermark jumps past end of window and garbage collection at once).
+ *
+ * <h3>Memory</h3>
+ * One accumulator per (key, window) of this subtask is held on the heap until the end of
+ * input; it does not spill, so {@link OperatorContext#managedMemoryBytes()} is not enforced.
+ * Accumulators are usually small; a combine whose accumulators grow with their input (e.g.
+ * {@code Top} with a large count, or collecting to a list) over many keys can exhaust the heap.
+ *
+ * <h3>Lifecycle</h3>
+ * Watermarks below +infinity are held; at +infinity (or {@code finish}) everything is emitted,
+ * then the watermark is forwarded.
+ */
+public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOperator {
+
+  private final Coder<K> keyCoder;
+  private final GlobalCombineFn<?, ?, ?> fn;
+  private final TimestampCombiner timestampCombiner;
+  private final SerializablePipelineOptions options;
+
+  private transient CombineFn<?, AccumT, OutputT> combineFn;
+  /**
+   * Merged accumulators. State: one accumulator and combined timestamp per (key, window).
+   * Merging: accumulators merged with {@code mergeAccumulators}, timestamps with the
+   * TimestampCombiner. Lifetime: until emitted at the end of input.
+   */
+  private transient Map<WindowedKey, Partial<K, AccumT>> table;
+  private transient boolean emitted;
+
+  public FinalCombineOperator(
+      Coder<K> keyCoder, GlobalCombineFn<?, ?, ?> fn, TimestampCombiner timestampCombiner, SerializablePipelineOptions options) {
+    this.keyCoder = keyCoder;
+    this.fn = fn;
+    this.timestampCombiner = timestampCombiner;
+    this.options = options;
+  }
+
+  @Override
+  public void open(OperatorContext context, Output output) throws Exception {
+    super.open(context, output);
+    combineFn = CombineFns.bind(fn, options.get());
+    table = new HashMap<>();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(int input, Object value, long timestamp) throws Exception {
+    WindowedValue<KV<K, AccumT>> wv = (WindowedValue<KV<K, AccumT>>) value;
+    K key = wv.getValue().getKey();
+    EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    for (BoundedWindow window : wv.getWindows()) {
+      WindowedKey wk = new WindowedKey(encoded, window);
+      Partial<K, AccumT> p = table.get(wk);
+      if (p == null) {
+        table.put(wk, new Partial<>(key, wv.getValue().getValue(), wv.getTimestamp()));
+      } else {
+        p.accumulator = combineFn.mergeAccumulators(Arrays.asList(p.accumulator, wv.getValue().getValue()));
+        p.timestamp = timestampCombiner.combine(p.timestamp, wv.getTimestamp());
+      }
+    }
+  }
+
+  @Override
+  protected void onWatermark(long watermark) throws Exception {
+    if (watermark == Watermarks.MAX) {
+      emitAll();
+    }
+  }
+
+  @Override
+  public void finish() throws Exception {
+    emitAll();
+  }
+
+  @Override
+  public void close() throws Exception {
+    table = null;
+  }
+
+  private void emitAll() {
+    if (emitted) {
+      return;
+    }
+    emitted = true;
+    for (Map.Entry<WindowedKey, Partial<K, AccumT>> e : table.entrySet()) {
+      Partial<K, AccumT> p = e.getValue();
+      OutputT result = combineFn.extractOutput(p.accumulator);
+      output.emit(0, WindowedValue.of(KV.of(p.key, result), p.timestamp, e.getKey().window(),
+          PaneInfo.ON_TIME_AND_ONLY_FIRING), p.timestamp.getMillis());
+    }
+    table.clear();
+    output.emitWatermark(Watermarks.MAX);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.sluice.runner.translation.translators;
+
+import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.runner.translation.TransformTranslator;
+import dev.sluice.runner.translation.TranslationContext;
+import dev.sluice.runner.translation.operators.ReshuffleOperator;
+import dev.sluice.runner.translation.serde.KvKeySelector;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Reshuffle and Redistribute (composites): instead of their GroupByKey expansion, an identity
+ * operator behind a REBALANCE edge, or a HASH edge on the key for redistribute-by-key. Elements
+ * keep their windows, timestamps and panes. The exchange is the point: it breaks fusion, so the
+ * next operator runs at full parallelism whatever the producer's parallelism was.
+ */
+public final class ReshuffleTranslator implements TransformTranslator<PTransform<?, ?>> {
+
+  private final boolean byKey;
+
+  private ReshuffleTranslator(boolean byKey) {
+    this.byKey = byKey;
+  }
+
+  /** Round-robin: Reshuffle.of(), Redistribute.arbitrarily(). */
+  public static ReshuffleTranslator arbitrarily() {
+    return new ReshuffleTranslator(false);
+  }
+
+  /** Equal keys to the same subtask: Redistribute.byKey(). */
+  public static ReshuffleTranslator byKey() {
+    return new ReshuffleTranslator(true);
+  }
+
+  @Override
+  public boolean canTranslate(PTransform<?, ?> transform, TranslationContext context) {
+    return !byKey || context.mainInput().getCoder() instanceof KvCoder;
+  }
+
+  @Override
+  public void translate(PTransform<?, ?> transform, TranslationContext context) {
+    PCollection<?> input = context.mainInput();
+    int node = context.addOperator(context.currentName(), ReshuffleOperator::new, context.parallelism(), 1, 1);
+    Partitioning partitioning = byKey
+        ? Partitioning.hash(new KvKeySelector<>(((KvCoder<?, ?>) input.getCoder()).getKeyCoder()))
+        : Partitioning.rebalance();
+    context.connect(input, node, 0, partitioning);
+    context.setProducer(context.output(), node, 0);
+  }
+}

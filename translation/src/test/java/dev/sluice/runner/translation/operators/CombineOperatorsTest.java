@@ -1,0 +1,188 @@
+package dev.sluice.runner.translation.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.runner.translation.testing.OperatorHarness;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
+import org.apache.beam.sdk.transforms.CombineWithContext;
+import org.apache.beam.sdk.transforms.Mean;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CombineOperatorsTest {
+
+  private static final SerializablePipelineOptions OPTIONS = new SerializablePipelineOptions(PipelineOptionsFactory.create());
+
+  /** One input element: key, value, timestamp. */
+  private record In(String key, int value, long ts) {}
+
+  @Test
+  void shouldEqualADirectCombineInTheGlobalWindow() throws Exception {
+    List<In> input = new ArrayList<>();
+    Map<String, Integer> expected = new TreeMap<>();
+    for (int i = 0; i < 500; i++) {
+      String key = "k" + (i % 37);
+      input.add(new In(key, i, i));
+      expected.merge(key, i, Integer::sum);
+    }
+    // Two producer subtasks, each with a tiny table so partials flush many times.
+    List<WindowedValue<KV<String, Integer>>> out = run(Sum.ofIntegers(), new GlobalWindows(), TimestampCombiner.END_OF_WINDOW,
+        5, input.subList(0, 250), input.subList(250, 500));
+
+    Map<String, Integer> actual = new TreeMap<>();
+    for (WindowedValue<KV<String, Integer>> wv : out) {
+      assertThat(actual.put(wv.getValue().getKey(), wv.getValue().getValue())).as("one output per key").isNull();
+      assertThat(wv.getTimestamp()).isEqualTo(GlobalWindow.INSTANCE.maxTimestamp());
+      assertThat(wv.getPane()).isEqualTo(PaneInfo.ON_TIME_AND_ONLY_FIRING);
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void shouldCombineIntoEverySlidingWindowWithEarliestTimestamps() throws Exception {
+    List<In> input = List.of(new In("a", 1, 7), new In("a", 2, 12), new In("a", 4, 3));
+    List<WindowedValue<KV<String, Integer>>> out = run(Sum.ofIntegers(),
+        SlidingWindows.of(Duration.millis(10)).every(Duration.millis(5)), TimestampCombiner.EARLIEST, 100, input, List.of());
+
+    Map<Long, Integer> sumByWindowStart = new TreeMap<>();
+    Map<Long, Instant> tsByWindowStart = new HashMap<>();
+    for (WindowedValue<KV<String, Integer>> wv : out) {
+      long start = ((IntervalWindow) wv.getWindows().iterator().next()).start().getMillis();
+      sumByWindowStart.put(start, wv.getValue().getValue());
+      tsByWindowStart.put(start, wv.getTimestamp());
+    }
+    // windows: [-5,5) {4}, [0,10) {1,4}, [5,15) {1,2}, [10,20) {2}
+    assertThat(sumByWindowStart).containsExactly(
+        Map.entry(-5L, 4), Map.entry(0L, 5), Map.entry(5L, 3), Map.entry(10L, 2));
+    assertThat(tsByWindowStart.get(0L)).isEqualTo(new Instant(3));
+    assertThat(tsByWindowStart.get(5L)).isEqualTo(new Instant(7));
+  }
+
+  @Test
+  void shouldUseTheLatestTimestampAcrossPartials() throws Exception {
+    List<WindowedValue<KV<String, Double>>> out = run(Mean.<Integer>of(), FixedWindows.of(Duration.millis(100)),
+        TimestampCombiner.LATEST, 1, List.of(new In("a", 1, 10), new In("b", 5, 11)), List.of(new In("a", 2, 40)));
+
+    Map<String, WindowedValue<KV<String, Double>>> byKey = new TreeMap<>();
+    out.forEach(wv -> byKey.put(wv.getValue().getKey(), wv));
+    assertThat(byKey.get("a").getValue().getValue()).isEqualTo(1.5);
+    assertThat(byKey.get("a").getTimestamp()).isEqualTo(new Instant(40));
+    assertThat(byKey.get("b").getTimestamp()).isEqualTo(new Instant(11));
+  }
+
+  @Test
+  void shouldRunACombineFnWithContextWithoutSideInputs() throws Exception {
+    CombineWithContext.CombineFnWithContext<Integer, int[], Integer> fn = new CombineWithContext.CombineFnWithContext<>() {
+      @Override public int[] createAccumulator(CombineWithContext.Context c) {
+        assertThat(c.getPipelineOptions()).isNotNull();
+        return new int[1];
+      }
+      @Override public int[] addInput(int[] acc, Integer input, CombineWithContext.Context c) {
+        acc[0] += input;
+        return acc;
+      }
+      @Override public int[] mergeAccumulators(Iterable<int[]> accs, CombineWithContext.Context c) {
+        int[] merged = new int[1];
+        accs.forEach(a -> merged[0] += a[0]);
+        return merged;
+      }
+      @Override public Integer extractOutput(int[] acc, CombineWithContext.Context c) {
+        return acc[0];
+      }
+      @Override public Coder<int[]> getAccumulatorCoder(CoderRegistry registry, Coder<Integer> inputCoder) {
+        return org.apache.beam.sdk.coders.SerializableCoder.of(int[].class);
+      }
+    };
+    List<WindowedValue<KV<String, Integer>>> out = run(fn, new GlobalWindows(), TimestampCombiner.END_OF_WINDOW, 100,
+        List.of(new In("a", 1, 0), new In("a", 2, 0)), List.of(new In("a", 3, 0)));
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).getValue().getValue()).isEqualTo(6);
+  }
+
+  @Test
+  void shouldEmitNothingForEmptyInput() throws Exception {
+    List<WindowedValue<KV<String, Integer>>> out = run(Sum.ofIntegers(), new GlobalWindows(), TimestampCombiner.END_OF_WINDOW,
+        100, List.of(), List.of());
+    assertThat(out).isEmpty();
+  }
+
+  @Test
+  void shouldFlushPartialsBeforeForwardingAWatermark() throws Exception {
+    PartialCombineOperator<String, Integer, Object> partial =
+        new PartialCombineOperator<>(StringUtf8Coder.of(), Sum.ofIntegers(), TimestampCombiner.EARLIEST, OPTIONS, 100);
+    try (OperatorHarness h = new OperatorHarness(partial)) {
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 1)), Watermarks.MIN);
+      h.watermark(0, 50);
+      assertThat(h.emitted()).hasSize(1);
+      assertThat(h.watermarks()).containsExactly(50L);
+    }
+  }
+
+  // ---- helpers ----
+
+  /**
+   * Runs two partial-combine subtasks (one per input list) and one final combine, passing every
+   * partial through the accumulator coder as the network would.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <OutputT> List<WindowedValue<KV<String, OutputT>>> run(
+      GlobalCombineFn<Integer, ?, OutputT> fn, WindowFn<?, ?> windowFn, TimestampCombiner tc, int maxEntries,
+      List<In> first, List<In> second) throws Exception {
+    Coder accumCoder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), VarIntCoder.of());
+    Coder<WindowedValue<Object>> edgeCoder = (Coder) WindowedValue.getFullCoder(
+        KvCoder.of(StringUtf8Coder.of(), accumCoder), windowFn.windowCoder());
+    FinalCombineOperator<String, Object, OutputT> fin = new FinalCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS);
+    try (OperatorHarness finalHarness = new OperatorHarness(fin)) {
+      for (List<In> part : List.of(first, second)) {
+        PartialCombineOperator<String, Integer, Object> partial =
+            new PartialCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries);
+        try (OperatorHarness h = new OperatorHarness(partial)) {
+          for (In in : part) {
+            BatchGroupByKeyOperatorTest.feed(h, windowFn, in.key(), in.value(), in.ts());
+          }
+          h.endInputsAndFinish(0);
+          for (OperatorHarness.Emitted e : h.emitted()) {
+            Object copy = CoderUtils.clone(edgeCoder, (WindowedValue<Object>) e.value());
+            finalHarness.process(0, copy, e.timestamp());
+          }
+          assertThat(h.watermarks()).containsExactly(Watermarks.MAX);
+        }
+      }
+      finalHarness.endInputsAndFinish(0);
+      assertThat(finalHarness.watermarks()).containsExactly(Watermarks.MAX);
+      List<WindowedValue<KV<String, OutputT>>> out = new ArrayList<>();
+      for (Object o : finalHarness.values(0)) {
+        out.add((WindowedValue<KV<String, OutputT>>) o);
+      }
+      return out;
+    }
+  }
+}
