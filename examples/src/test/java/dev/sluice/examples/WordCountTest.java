@@ -9,13 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** WordCount end to end on SluiceRunner: Sluice's own and Beam's unmodified example. */
-@Tag("needs-engine")
 @Timeout(120)
 class WordCountTest {
 

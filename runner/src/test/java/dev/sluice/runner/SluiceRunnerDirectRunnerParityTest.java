@@ -39,14 +39,12 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same pipelines give the same output on Sluice (at several parallelisms) as on the DirectRunner. */
-@Tag("needs-engine")
 @Timeout(120)
 class SluiceRunnerDirectRunnerParityTest {
 

@@ -25,13 +25,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** GroupByKey over windows, Combine, Count, Distinct and Top on TestSluiceRunner. */
-@Tag("needs-engine")
 @Timeout(120)
 class SluiceRunnerGroupingTest {
 

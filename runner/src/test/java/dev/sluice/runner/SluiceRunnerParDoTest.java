@@ -21,13 +21,11 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Element-wise transforms, side inputs, Flatten and Reshuffle on TestSluiceRunner. */
-@Tag("needs-engine")
 @Timeout(120)
 class SluiceRunnerParDoTest implements Serializable { // anonymous DoFns below capture the test instance
 

@@ -16,14 +16,12 @@ import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Running many pipelines in one JVM leaves nothing behind: every engine thread ends with its job
  * (each run gets its own local cluster) and the local engine never listens on a port.
  */
-@Tag("needs-engine")
 @Timeout(300)
 class SluiceRunnerResourceLeakTest {
 
