@@ -134,17 +134,27 @@ public final class SluicePipelineResult implements PipelineResult {
     return waitUntilFinish(Duration.ZERO);
   }
 
-  /** Beam metrics merged over all subtasks: live while the job runs, final once it ended. */
+  /**
+   * Beam metrics merged over all subtasks: live while the job runs, final once it ended.
+   *
+   * <p>Committed values exist only for a FINISHED job, and equal the attempted ones: the engine
+   * runs every subtask once (no task restarts yet), so when the job finished every bundle that
+   * updated a metric has completed exactly once. While the job runs, and after it failed or was
+   * cancelled, only attempted values are known ({@code getCommitted()} throws, as Beam
+   * specifies). Once tasks can restart, committed must leave out the failed attempts.
+   */
   @Override
   public MetricResults metrics() {
     CompletableFuture<JobResult> result = jobClient.resultFuture();
-    Map<String, Accumulator<?>> accumulators = result.isDone() && !result.isCompletedExceptionally()
-        ? result.join().accumulators()
-        : jobClient.accumulators();
+    JobResult finalResult = result.isDone() && !result.isCompletedExceptionally() ? result.join() : null;
+    Map<String, Accumulator<?>> accumulators = finalResult != null ? finalResult.accumulators() : jobClient.accumulators();
     Accumulator<?> metrics = accumulators == null ? null : accumulators.get(MetricsAccumulator.NAME);
     MetricsContainerStepMap stepMap = metrics instanceof MetricsAccumulator m
         ? m.copy().stepMap()
         : new MetricsContainerStepMap();
+    if (finalResult != null && finalResult.status() == JobStatus.FINISHED) {
+      return MetricsContainerStepMap.asMetricResults(stepMap, stepMap);
+    }
     return MetricsContainerStepMap.asAttemptedOnlyMetricResults(stepMap);
   }
 

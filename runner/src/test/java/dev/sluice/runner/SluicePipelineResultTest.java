@@ -143,6 +143,25 @@ class SluicePipelineResultTest {
     result.waitUntilFinish();
 
     assertThat(counter(result.metrics().queryMetrics(MetricsFilter.builder().build()))).isEqualTo(10);
+    assertThat(result.metrics().allMetrics().getCounters().iterator().next().getCommitted())
+        .as("a finished job ran every bundle exactly once: committed = attempted")
+        .isEqualTo(10L);
+  }
+
+  @Test
+  void shouldHaveNoCommittedMetricsUnlessTheJobFinished() {
+    MetricsAccumulator metrics = new MetricsAccumulator();
+    metrics.stepMap().getContainer("Count").getCounter(MetricName.named("ns", "seen")).inc(3);
+    client.accumulators = Map.of(MetricsAccumulator.NAME, metrics);
+
+    MetricResult<Long> whileRunning = result.metrics().allMetrics().getCounters().iterator().next();
+    assertThatThrownBy(whileRunning::getCommitted).isInstanceOf(UnsupportedOperationException.class);
+
+    client.end(JobStatus.CANCELED, null);
+    result.waitUntilFinish();
+    MetricResult<Long> cancelled = result.metrics().allMetrics().getCounters().iterator().next();
+    assertThat(cancelled.getAttempted()).isEqualTo(3L);
+    assertThatThrownBy(cancelled::getCommitted).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -58,6 +58,7 @@ class SluiceRunnerMetricsTest {
     MetricResult<Long> counter = metrics.getCounters().iterator().next();
     assertThat(counter.getKey().stepName()).contains("Measure");
     assertThat(counter.getAttempted()).isEqualTo(100L);
+    assertThat(counter.getCommitted()).isEqualTo(100L);
     DistributionResult sizes = metrics.getDistributions().iterator().next().getAttempted();
     assertThat(sizes.getCount()).isEqualTo(100L);
     assertThat(sizes.getSum()).isEqualTo(5050L);
