@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -52,6 +54,8 @@ import org.slf4j.MDC;
 public final class Task {
 
   private static final Logger LOG = LoggerFactory.getLogger(Task.class);
+  /** Grace period before, and period between, interrupts of a canceled task's thread. */
+  static final long CANCEL_INTERRUPT_PERIOD_MILLIS = 500;
 
   private final TaskDeploymentDescriptor descriptor;
   private final TaskEnvironment environment;
@@ -69,6 +73,8 @@ public final class Task {
   /** Set once deployed; read by cancel to release partitions. */
   private volatile OperatorChain chain;
   private volatile MailboxProcessor processor;
+  /** Interrupts the task thread while a cancel is pending; stopped when the task ended. */
+  private volatile ScheduledFuture<?> interrupter;
   // Task thread only:
   private TaskProcessingTimeService timeService;
   private InputGate gate;
@@ -134,6 +140,29 @@ public final class Task {
       // Wakes the task thread if it is blocked waiting for a free output buffer.
       c.abortWriters();
     }
+    scheduleInterrupts();
+  }
+
+  /**
+   * User code may block where no mail reaches it (a sleeping DoFn, a blocking client call).
+   * After a grace period the task thread is interrupted, and again every period until the task
+   * ended, so that cancellation finishes within seconds.
+   */
+  private void scheduleInterrupts() {
+    Thread t = thread;
+    if (t == null) {
+      return;
+    }
+    interrupter = environment.timerThread().scheduleAtFixedRate(() -> {
+      if (state.get().isTerminal() || !t.isAlive()) {
+        // Ends the periodic run even if the task ended before 'interrupter' was assigned.
+        throw new CancellationException("task " + taskName + " ended");
+      }
+      if (state.get() == ExecutionState.CANCELING) {
+        LOG.info("Interrupting task {}, which has not stopped since it was canceled", taskName);
+        t.interrupt();
+      }
+    }, CANCEL_INTERRUPT_PERIOD_MILLIS);
   }
 
   /** A task that was never started ends CANCELED right here; false if it has started. */
@@ -201,6 +230,12 @@ public final class Task {
     } catch (Throwable t) {
       LOG.warn("Releasing the resources of task {} failed", taskName, t);
     }
+    ScheduledFuture<?> i = interrupter;
+    if (i != null) {
+      i.cancel(false);
+    }
+    // An interrupt meant for blocked user code must not leak into the reporting below.
+    Thread.interrupted();
     reportTerminalState(result, failure);
     environment.taskEnded(this);
     MDC.clear();

@@ -105,6 +105,22 @@ class TaskBackpressureAndCancellationTest {
     job.awaitTermination(DEADLINE);
   }
 
+  @Test
+  void shouldInterruptUserCodeBlockedInAnOperatorWhenCanceled() {
+    TestJobRunner.RunningJob job = submitSlowConsumerJob(Long.MAX_VALUE);
+    // A blocked producer means the consumer sits in its operator, waiting on the gate.
+    Await.until("consumer blocked in its operator", DEADLINE, () -> runner.shuffle.metrics().blockedRequesters() == 1);
+    Task consumer = job.task(1, 0);
+
+    // The sink waits on a latch nobody opens: only an interrupt gets it out.
+    consumer.cancel();
+    job.awaitTasks(Duration.ofSeconds(5), List.of(consumer));
+
+    assertThat(consumer.state()).isEqualTo(ExecutionState.CANCELED);
+    job.cancel();
+    job.awaitTermination(DEADLINE);
+  }
+
   /** Emits {@code n} records, then has nothing more, forever. */
   static final class NeverEndingSource implements SourceOperator {
     private final int n;
