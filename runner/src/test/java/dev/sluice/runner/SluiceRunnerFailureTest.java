@@ -15,7 +15,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.joda.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,8 +97,6 @@ class SluiceRunnerFailureTest {
   }
 
   @Test
-  @Disabled("Task.cancel() does not interrupt the task thread yet, so a DoFn blocked in user code "
-      + "(here a latch) keeps the job CANCELLING until it returns; enable once the engine interrupts on cancel")
   void shouldStopABlockedPipelineOnCancel() throws Exception {
     String id = UUID.randomUUID().toString();
     STARTED.put(id, new CountDownLatch(1));
