@@ -134,6 +134,36 @@ public final class SluiceStateInternals<K> implements StateInternals {
     }
   }
 
+  /** Which engine state a Beam state object is: its engine name and namespace. */
+  private record Address(String name, String namespace) {}
+
+  /**
+   * Beam state objects are equal when they address the same state: runners-core's
+   * {@code StateMerging} relies on it to skip the merge result among the merged sources.
+   */
+  private abstract static class AddressedState {
+    private final Address address;
+
+    AddressedState(Address address) {
+      this.address = address;
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+      return o != null && o.getClass() == getClass() && ((AddressedState) o).address.equals(address);
+    }
+
+    @Override
+    public final int hashCode() {
+      return address.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return getClass().getSimpleName() + address;
+    }
+  }
+
   /** Binds each Beam state kind to engine state under one namespace. */
   private final class Binder implements StateTag.StateBinder {
     private final String namespace;
@@ -146,27 +176,32 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
     @Override
     public <T> ValueState<T> bindValue(StateTag<ValueState<T>> spec, Coder<T> coder) {
-      return new SluiceValueState<>(value("value:" + spec.getId(), namespace, coder));
+      String name = "value:" + spec.getId();
+      return new SluiceValueState<>(new Address(name, namespace), value(name, namespace, coder));
     }
 
     @Override
     public <T> BagState<T> bindBag(StateTag<BagState<T>> spec, Coder<T> elemCoder) {
-      return new SluiceBagState<>(backend.getState(
-          new ListStateDescriptor<>("bag:" + spec.getId(), new CoderTypeSerializer<>(elemCoder)),
+      String name = "bag:" + spec.getId();
+      return new SluiceBagState<>(new Address(name, namespace), backend.getState(
+          new ListStateDescriptor<>(name, new CoderTypeSerializer<>(elemCoder)),
           NAMESPACE_SERIALIZER, namespace));
     }
 
     @Override
     public <T> SetState<T> bindSet(StateTag<SetState<T>> spec, Coder<T> elemCoder) {
+      String name = "set:" + spec.getId();
       return new SluiceSetState<>(
-          map("set:" + spec.getId(), namespace, new EncodedKeySerializer(), elemCoder), elemCoder);
+          new Address(name, namespace), map(name, namespace, new EncodedKeySerializer(), elemCoder), elemCoder);
     }
 
     @Override
     public <KeyT, ValueT> MapState<KeyT, ValueT> bindMap(
         StateTag<MapState<KeyT, ValueT>> spec, Coder<KeyT> mapKeyCoder, Coder<ValueT> mapValueCoder) {
+      String name = "map:" + spec.getId();
       return new SluiceMapState<>(
-          map("map:" + spec.getId(), namespace, new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, mapValueCoder)),
+          new Address(name, namespace),
+          map(name, namespace, new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, mapValueCoder)),
           mapKeyCoder);
     }
 
@@ -179,8 +214,9 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
     @Override
     public <T> OrderedListState<T> bindOrderedList(StateTag<OrderedListState<T>> spec, Coder<T> elemCoder) {
-      return new SluiceOrderedListState<>(
-          map("orderedlist:" + spec.getId(), namespace, new CoderTypeSerializer<>(VarLongCoder.of()), ListCoder.of(elemCoder)));
+      String name = "orderedlist:" + spec.getId();
+      return new SluiceOrderedListState<>(new Address(name, namespace),
+          map(name, namespace, new CoderTypeSerializer<>(VarLongCoder.of()), ListCoder.of(elemCoder)));
     }
 
     @Override
@@ -188,7 +224,8 @@ public final class SluiceStateInternals<K> implements StateInternals {
         StateTag<CombiningState<InputT, AccumT, OutputT>> spec,
         Coder<AccumT> accumCoder,
         CombineFn<InputT, AccumT, OutputT> combineFn) {
-      return new SluiceCombiningState<>(value("combining:" + spec.getId(), namespace, accumCoder), combineFn);
+      String name = "combining:" + spec.getId();
+      return new SluiceCombiningState<>(new Address(name, namespace), value(name, namespace, accumCoder), combineFn);
     }
 
     @Override
@@ -197,22 +234,26 @@ public final class SluiceStateInternals<K> implements StateInternals {
         Coder<AccumT> accumCoder,
         CombineFnWithContext<InputT, AccumT, OutputT> combineFn) {
       CombineWithContext.Context combineContext = CombineContextFactory.createFromStateContext(context);
+      String name = "combining:" + spec.getId();
       return new SluiceCombiningState<>(
-          value("combining:" + spec.getId(), namespace, accumCoder),
+          new Address(name, namespace),
+          value(name, namespace, accumCoder),
           new ContextCombineFn<>(combineFn, combineContext));
     }
 
     @Override
     public WatermarkHoldState bindWatermark(StateTag<WatermarkHoldState> spec, TimestampCombiner timestampCombiner) {
+      String name = "watermark:" + spec.getId();
       return new SluiceWatermarkHoldState(
-          value("watermark:" + spec.getId(), namespace, InstantCoder.of()), timestampCombiner, holds);
+          new Address(name, namespace), value(name, namespace, InstantCoder.of()), timestampCombiner, holds);
     }
   }
 
-  private static final class SluiceValueState<T> implements ValueState<T> {
+  private static final class SluiceValueState<T> extends AddressedState implements ValueState<T> {
     private final dev.sluice.engine.state.ValueState<T> state;
 
-    SluiceValueState(dev.sluice.engine.state.ValueState<T> state) {
+    SluiceValueState(Address address, dev.sluice.engine.state.ValueState<T> state) {
+      super(address);
       this.state = state;
     }
 
@@ -237,10 +278,11 @@ public final class SluiceStateInternals<K> implements StateInternals {
     }
   }
 
-  private static final class SluiceBagState<T> implements BagState<T> {
+  private static final class SluiceBagState<T> extends AddressedState implements BagState<T> {
     private final dev.sluice.engine.state.ListState<T> state;
 
-    SluiceBagState(dev.sluice.engine.state.ListState<T> state) {
+    SluiceBagState(Address address, dev.sluice.engine.state.ListState<T> state) {
+      super(address);
       this.state = state;
     }
 
@@ -271,11 +313,12 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** A set as a map from the encoded element to the element. */
-  private static final class SluiceSetState<T> implements SetState<T> {
+  private static final class SluiceSetState<T> extends AddressedState implements SetState<T> {
     private final dev.sluice.engine.state.MapState<EncodedKey, T> state;
     private final Coder<T> coder;
 
-    SluiceSetState(dev.sluice.engine.state.MapState<EncodedKey, T> state, Coder<T> coder) {
+    SluiceSetState(Address address, dev.sluice.engine.state.MapState<EncodedKey, T> state, Coder<T> coder) {
+      super(address);
       this.state = state;
       this.coder = coder;
     }
@@ -327,11 +370,12 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** A map as a map from the encoded Beam key to the (key, value) pair. */
-  private static final class SluiceMapState<KeyT, ValueT> implements MapState<KeyT, ValueT> {
+  private static final class SluiceMapState<KeyT, ValueT> extends AddressedState implements MapState<KeyT, ValueT> {
     private final dev.sluice.engine.state.MapState<EncodedKey, KV<KeyT, ValueT>> state;
     private final Coder<KeyT> keyCoder;
 
-    SluiceMapState(dev.sluice.engine.state.MapState<EncodedKey, KV<KeyT, ValueT>> state, Coder<KeyT> keyCoder) {
+    SluiceMapState(Address address, dev.sluice.engine.state.MapState<EncodedKey, KV<KeyT, ValueT>> state, Coder<KeyT> keyCoder) {
+      super(address);
       this.state = state;
       this.keyCoder = keyCoder;
     }
@@ -410,10 +454,11 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** Values by timestamp millis; each timestamp holds its values in insertion order. */
-  private static final class SluiceOrderedListState<T> implements OrderedListState<T> {
+  private static final class SluiceOrderedListState<T> extends AddressedState implements OrderedListState<T> {
     private final dev.sluice.engine.state.MapState<Long, List<T>> state;
 
-    SluiceOrderedListState(dev.sluice.engine.state.MapState<Long, List<T>> state) {
+    SluiceOrderedListState(Address address, dev.sluice.engine.state.MapState<Long, List<T>> state) {
+      super(address);
       this.state = state;
     }
 
@@ -483,12 +528,13 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** The accumulator in a value state; an empty state reads as a fresh accumulator. */
-  private static final class SluiceCombiningState<InputT, AccumT, OutputT>
+  private static final class SluiceCombiningState<InputT, AccumT, OutputT> extends AddressedState
       implements CombiningState<InputT, AccumT, OutputT> {
     private final dev.sluice.engine.state.ValueState<AccumT> state;
     private final CombineFn<InputT, AccumT, OutputT> combineFn;
 
-    SluiceCombiningState(dev.sluice.engine.state.ValueState<AccumT> state, CombineFn<InputT, AccumT, OutputT> combineFn) {
+    SluiceCombiningState(Address address, dev.sluice.engine.state.ValueState<AccumT> state, CombineFn<InputT, AccumT, OutputT> combineFn) {
+      super(address);
       this.state = state;
       this.combineFn = combineFn;
     }
@@ -537,13 +583,14 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** A hold in a value state, mirrored into the operator's {@link WatermarkHoldTracker}. */
-  private static final class SluiceWatermarkHoldState implements WatermarkHoldState {
+  private static final class SluiceWatermarkHoldState extends AddressedState implements WatermarkHoldState {
     private final dev.sluice.engine.state.ValueState<Instant> state;
     private final TimestampCombiner timestampCombiner;
     private final WatermarkHoldTracker holds;
 
-    SluiceWatermarkHoldState(
+    SluiceWatermarkHoldState(Address address, 
         dev.sluice.engine.state.ValueState<Instant> state, TimestampCombiner timestampCombiner, WatermarkHoldTracker holds) {
+      super(address);
       this.state = state;
       this.timestampCombiner = timestampCombiner;
       this.holds = holds;

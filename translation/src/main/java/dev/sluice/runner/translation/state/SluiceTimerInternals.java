@@ -30,6 +30,10 @@ import org.joda.time.Instant;
  * deleting removes both. When an engine timer fires, the TimerData of its id is removed and
  * handed to the {@link FiredTimerHandler}, with the backend's current key set to the timer's key.
  *
+ * <p>Beam fires a timer once time is strictly after its timestamp (runners-core's triggers
+ * check {@code isAfter}); the engine once time is at or after it. So engine timers are
+ * registered one millisecond after the Beam timestamp ({@link #engineTime}).
+ *
  * <p>Time: the input watermark is what the operator passed to {@link #advanceInputWatermark};
  * the output watermark what it passed to {@link #setOutputWatermark}; processing time (and
  * synchronized processing time) comes from the task's {@link ProcessingTimeService}. Processing-
@@ -101,7 +105,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
       deleteEngineTimer(id, previous);
     }
     timers.put(id, timer);
-    long ts = timer.getTimestamp().getMillis();
+    long ts = engineTime(timer);
     if (timer.getDomain() == TimeDomain.EVENT_TIME) {
       timerService.registerEventTimeTimer(id, ts);
     } else {
@@ -130,8 +134,14 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     deleteTimer(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
   }
 
-  private void deleteEngineTimer(String id, TimerData timer) {
+  /** When the engine should fire a Beam timer: just after its timestamp (see class comment). */
+  private static long engineTime(TimerData timer) {
     long ts = timer.getTimestamp().getMillis();
+    return ts == Long.MAX_VALUE ? ts : ts + 1;
+  }
+
+  private void deleteEngineTimer(String id, TimerData timer) {
+    long ts = engineTime(timer);
     if (timer.getDomain() == TimeDomain.EVENT_TIME) {
       timerService.deleteEventTimeTimer(id, ts);
     } else {
@@ -227,7 +237,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     MapState<String, TimerData> timers = timers();
     TimerData data = timers.get(timer.namespace());
     if (data == null
-        || data.getTimestamp().getMillis() != timer.timestamp()
+        || engineTime(data) != timer.timestamp()
         || (data.getDomain() == TimeDomain.EVENT_TIME) != eventTime) {
       return; // replaced or deleted after the engine timer was registered
     }

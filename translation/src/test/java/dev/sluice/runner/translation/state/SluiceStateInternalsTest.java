@@ -204,4 +204,14 @@ class SluiceStateInternalsTest {
     assertThat(internals.state(W1, StateTags.value("same", VarIntCoder.of())).read()).isEqualTo(1);
     assertThat(internals.state(W1, StateTags.bag("same", VarIntCoder.of())).read()).containsExactly(2);
   }
+
+  @Test
+  void shouldMakeStatesOfTheSameAddressEqualAsStateMergingNeeds() throws Exception {
+    StateTag<BagState<String>> tag = StateTags.bag("b", StringUtf8Coder.of());
+    key("a");
+    assertThat(internals.state(W1, tag)).isEqualTo(internals.state(W1, tag))
+        .hasSameHashCodeAs(internals.state(W1, tag));
+    assertThat(internals.state(W1, tag)).isNotEqualTo(internals.state(W2, tag));
+    assertThat((Object) internals.state(W1, tag)).isNotEqualTo(internals.state(W1, StateTags.set("b", StringUtf8Coder.of())));
+  }
 }
