@@ -184,7 +184,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
     public <T> BagState<T> bindBag(StateTag<BagState<T>> spec, Coder<T> elemCoder) {
       String name = "bag:" + spec.getId();
       return new SluiceBagState<>(new Address(name, namespace), backend.getState(
-          new ListStateDescriptor<>(name, new CoderTypeSerializer<>(elemCoder)),
+          new ListStateDescriptor<>(name, new NullMarkingSerializer<>(elemCoder)),
           NAMESPACE_SERIALIZER, namespace));
     }
 
@@ -278,17 +278,21 @@ public final class SluiceStateInternals<K> implements StateInternals {
     }
   }
 
+  /**
+   * A bag as an engine list. Beam bags may hold nulls (e.g. {@code Void} values), engine lists
+   * may not: a null is stored as {@link #NULL} and read back as null.
+   */
   private static final class SluiceBagState<T> extends AddressedState implements BagState<T> {
-    private final dev.sluice.engine.state.ListState<T> state;
+    private final dev.sluice.engine.state.ListState<Object> state;
 
-    SluiceBagState(Address address, dev.sluice.engine.state.ListState<T> state) {
+    SluiceBagState(Address address, dev.sluice.engine.state.ListState<Object> state) {
       super(address);
       this.state = state;
     }
 
     @Override
     public void add(T value) {
-      state.add(value);
+      state.add(value == null ? NULL : value);
     }
 
     @Override
@@ -297,8 +301,13 @@ public final class SluiceStateInternals<K> implements StateInternals {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Iterable<T> read() {
-      return state.get();
+      List<T> out = new ArrayList<>();
+      for (Object o : state.get()) {
+        out.add(o == NULL ? null : (T) o);
+      }
+      return out;
     }
 
     @Override
@@ -309,6 +318,44 @@ public final class SluiceStateInternals<K> implements StateInternals {
     @Override
     public void clear() {
       state.clear();
+    }
+  }
+
+  /** Stands for a null element in engine state, which does not store nulls. */
+  private static final Object NULL = new Object() {
+    @Override
+    public String toString() {
+      return "NULL";
+    }
+  };
+
+  /** A marker byte (null or not), then the coder's encoding; reads the marker back as {@link #NULL}. */
+  private static final class NullMarkingSerializer<T> implements TypeSerializer<Object> {
+    private static final long serialVersionUID = 1L;
+    private final Coder<T> coder;
+
+    NullMarkingSerializer(Coder<T> coder) {
+      this.coder = coder;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void serialize(Object value, java.io.OutputStream out) throws java.io.IOException {
+      if (value == NULL) {
+        out.write(0);
+      } else {
+        out.write(1);
+        coder.encode((T) value, out);
+      }
+    }
+
+    @Override
+    public Object deserialize(java.io.InputStream in) throws java.io.IOException {
+      int marker = in.read();
+      if (marker < 0) {
+        throw new java.io.EOFException("End of stream before a bag element");
+      }
+      return marker == 0 ? NULL : coder.decode(in);
     }
   }
 

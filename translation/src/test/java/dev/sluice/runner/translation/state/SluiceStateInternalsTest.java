@@ -214,4 +214,13 @@ class SluiceStateInternalsTest {
     assertThat(internals.state(W1, tag)).isNotEqualTo(internals.state(W2, tag));
     assertThat((Object) internals.state(W1, tag)).isNotEqualTo(internals.state(W1, StateTags.set("b", StringUtf8Coder.of())));
   }
+
+  @Test
+  void shouldKeepNullsInBags() throws Exception {
+    StateTag<BagState<Void>> tag = StateTags.bag("voids", org.apache.beam.sdk.coders.VoidCoder.of());
+    key("a");
+    internals.state(W1, tag).add(null);
+    internals.state(W1, tag).add(null);
+    assertThat(internals.state(W1, tag).read()).containsExactly(null, null);
+  }
 }
