@@ -53,8 +53,9 @@ import org.joda.time.Instant;
  * {@code LateDataDroppingDoFnRunner/droppedDueToLateness} of this step.
  *
  * <p>Output watermark: after the input watermark advanced and the due event-time timers fired,
- * the operator emits min(input watermark, earliest watermark hold of all keys); holds are
- * tracked in a {@link WatermarkHoldTracker} as they change, so this costs O(log holds). At
+ * the operator emits min(input watermark, earliest watermark hold of all keys, earliest output
+ * timestamp of a pending timer); both are tracked in one {@link WatermarkHoldTracker} as they
+ * change, so this costs O(log holds). At
  * input watermark +infinity all windows have fired and +infinity is forwarded.
  *
  * <h3>Lifecycle and threading</h3>
@@ -98,9 +99,10 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
         new EncodedKeySerializer(), context.maxParallelism(), context.keyGroupRange())
         .setName(context.taskName())
         .build();
-    stateInternals = new SluiceStateInternals<>(backend, keyCoder, new WatermarkHoldTracker());
+    WatermarkHoldTracker holds = new WatermarkHoldTracker();
+    stateInternals = new SluiceStateInternals<>(backend, keyCoder, holds);
     timerInternals = new SluiceTimerInternals(
-        backend, windowingStrategy.getWindowFn().windowCoder(), context.processingTimeService());
+        backend, windowingStrategy.getWindowFn().windowCoder(), context.processingTimeService(), holds);
     timerInternals.setHandler(this::onTimer);
     triggerStateMachine = ExecutableTriggerStateMachine.create(
         TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowingStrategy.getTrigger())));

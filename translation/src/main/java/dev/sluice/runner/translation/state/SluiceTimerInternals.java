@@ -40,6 +40,10 @@ import org.joda.time.Instant;
  * time timers fire from a processing-time callback: {@link #scheduleProcessingTimeWakeUp()}
  * asks the service for a call at the earliest pending processing-time timer.
  *
+ * <p>Output holds: the output timestamp of every pending timer is kept in a
+ * {@link WatermarkHoldTracker} (in memory), so that the operator does not advance its output
+ * watermark past output that a timer may still produce.
+ *
  * <p>Mailbox thread only.
  */
 public final class SluiceTimerInternals implements TimerInternals, Triggerable<EncodedKey, String> {
@@ -58,6 +62,9 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   private final ProcessingTimeService processingTimeService;
   private final MapStateDescriptor<String, TimerData> timersDescriptor;
   private final InternalTimerService<String> timerService;
+  /** Output timestamps of pending timers: they hold the operator's output watermark. */
+  private final WatermarkHoldTracker outputHolds;
+  private AfterProcessingTimeTimers afterProcessingTimeTimers = () -> {};
   private FiredTimerHandler handler = timer -> {
     throw new IllegalStateException("No handler for fired timer " + timer);
   };
@@ -66,10 +73,29 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   /** The time of the earliest processing-time callback requested and not yet run. */
   private long scheduledWakeUp = Long.MAX_VALUE;
 
+  /** Runs after the timers due at a processing-time wake-up fired (e.g. to finish a bundle). */
+  @FunctionalInterface
+  public interface AfterProcessingTimeTimers {
+    void run() throws Exception;
+  }
+
   public SluiceTimerInternals(
       KeyedStateBackend<EncodedKey> backend,
       Coder<? extends BoundedWindow> windowCoder,
       ProcessingTimeService processingTimeService) {
+    this(backend, windowCoder, processingTimeService, new WatermarkHoldTracker());
+  }
+
+  /**
+   * @param outputHolds where the output timestamps of pending timers are tracked (may be shared
+   *     with the state's watermark holds: the operator's output watermark respects both)
+   */
+  public SluiceTimerInternals(
+      KeyedStateBackend<EncodedKey> backend,
+      Coder<? extends BoundedWindow> windowCoder,
+      ProcessingTimeService processingTimeService,
+      WatermarkHoldTracker outputHolds) {
+    this.outputHolds = Objects.requireNonNull(outputHolds);
     this.backend = Objects.requireNonNull(backend);
     this.processingTimeService = Objects.requireNonNull(processingTimeService);
     this.timersDescriptor = new MapStateDescriptor<>(
@@ -79,6 +105,15 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
 
   public void setHandler(FiredTimerHandler handler) {
     this.handler = Objects.requireNonNull(handler);
+  }
+
+  public void setAfterProcessingTimeTimers(AfterProcessingTimeTimers hook) {
+    this.afterProcessingTimeTimers = Objects.requireNonNull(hook);
+  }
+
+  /** The output timestamps of pending timers (and whatever else shares the tracker). */
+  public WatermarkHoldTracker outputHolds() {
+    return outputHolds;
   }
 
   private MapState<String, TimerData> timers() {
@@ -103,8 +138,10 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     TimerData previous = timers.get(id);
     if (previous != null) {
       deleteEngineTimer(id, previous);
+      outputHolds.remove(previous.getOutputTimestamp().getMillis());
     }
     timers.put(id, timer);
+    outputHolds.add(timer.getOutputTimestamp().getMillis());
     long ts = engineTime(timer);
     if (timer.getDomain() == TimeDomain.EVENT_TIME) {
       timerService.registerEventTimeTimer(id, ts);
@@ -125,6 +162,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     TimerData previous = timers.get(id);
     if (previous != null) {
       deleteEngineTimer(id, previous);
+      outputHolds.remove(previous.getOutputTimestamp().getMillis());
       timers.remove(id);
     }
   }
@@ -219,6 +257,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
         scheduledWakeUp = Long.MAX_VALUE;
       }
       timerService.advanceProcessingTime(Math.max(time, processingTimeService.currentTime()));
+      afterProcessingTimeTimers.run();
       scheduleProcessingTimeWakeUp();
     });
   }
@@ -242,6 +281,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
       return; // replaced or deleted after the engine timer was registered
     }
     timers.remove(timer.namespace());
+    outputHolds.remove(data.getOutputTimestamp().getMillis());
     handler.onTimer(data);
   }
 }

@@ -149,6 +149,21 @@ class SluiceTimerInternalsTest {
     assertThat(timers.currentInputWatermarkTime()).isEqualTo(BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
+  @Test
+  void shouldHoldTheOutputTimestampsOfPendingTimers() throws Exception {
+    key("a");
+    timers.setTimer(W1, "t", "", new Instant(50), new Instant(20), TimeDomain.EVENT_TIME);
+    timers.setTimer(W2, "t", "", new Instant(60), new Instant(30), TimeDomain.EVENT_TIME);
+    assertThat(timers.outputHolds().earliest()).isEqualTo(20);
+    timers.setTimer(W1, "t", "", new Instant(50), new Instant(40), TimeDomain.EVENT_TIME); // replaces
+    assertThat(timers.outputHolds().earliest()).isEqualTo(30);
+    timers.deleteTimer(W2, "t", "");
+    assertThat(timers.outputHolds().earliest()).isEqualTo(40);
+    timers.advanceInputWatermark(51);
+    assertThat(fired).containsExactly("a:t@50");
+    assertThat(timers.outputHolds().size()).isZero();
+  }
+
   /** Processing time that moves only when told; callbacks run on the caller. */
   private static final class ManualTime implements ProcessingTimeService {
     final TreeMap<Long, List<ProcessingTimeCallback>> pending = new TreeMap<>();
