@@ -10,7 +10,6 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StateTag;
-import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
@@ -35,13 +34,7 @@ import org.joda.time.Instant;
  *
  * <p>Mailbox thread only.
  */
-final class BatchKeyedStepContext implements StepContext {
-
-  /** Fires one timer of one key; the key is already current. */
-  @FunctionalInterface
-  interface TimerCallback {
-    void onTimer(Object key, TimerData timer, BoundedWindow window) throws Exception;
-  }
+final class BatchKeyedStepContext implements KeyedStepContext {
 
   private static final class KeyState {
     final Object key;
@@ -67,7 +60,8 @@ final class BatchKeyedStepContext implements StepContext {
     this.keyCoder = keyCoder;
   }
 
-  void setCurrentKey(Object key) throws Exception {
+  @Override
+  public void setCurrentKey(Object key) throws Exception {
     EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
     KeyState state = keys.get(encoded);
     if (state == null) {
@@ -105,7 +99,8 @@ final class BatchKeyedStepContext implements StepContext {
    * moves to the end: no more processing time will pass for a finished batch job, and the
    * window's garbage-collection timer (with {@code @OnWindowExpiration}) must come last.
    */
-  void fireTimers(long watermark, TimerCallback callback) throws Exception {
+  @Override
+  public void fireTimers(long watermark, TimerCallback callback) throws Exception {
     boolean end = watermark == Watermarks.MAX;
     Instant time = end ? BoundedWindow.TIMESTAMP_MAX_VALUE : new Instant(watermark);
     if (time.isAfter(inputWatermark)) {
@@ -147,7 +142,8 @@ final class BatchKeyedStepContext implements StepContext {
     return t;
   }
 
-  private static BoundedWindow windowOf(StateNamespace namespace) {
+  /** The window of a timer's namespace (the global window for the global namespace). */
+  static BoundedWindow windowOf(StateNamespace namespace) {
     if (namespace instanceof StateNamespaces.WindowNamespace<?> w) {
       return w.getWindow();
     }

@@ -20,6 +20,8 @@ import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
@@ -104,6 +106,8 @@ public final class DoFnOperator extends AbstractOperator {
       implements Serializable {}
 
   private final Spec spec;
+  /** Streaming: a stateful DoFn's state and timers live in the engine's keyed state backend. */
+  private final boolean streaming;
 
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
@@ -111,7 +115,7 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
   /** Non-null for a stateful DoFn. */
-  private BatchKeyedStepContext keyed;
+  private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
@@ -129,7 +133,17 @@ public final class DoFnOperator extends AbstractOperator {
   private PipelineOptions pipelineOptions;
 
   public DoFnOperator(Spec spec) {
+    this(spec, false);
+  }
+
+  /**
+   * @param streaming whether a stateful DoFn keeps its state and timers in the engine's keyed
+   *     state backend ({@link StreamingKeyedStepContext}: timers fire as the watermark and
+   *     processing time pass them) instead of in memory until the end of input (batch)
+   */
+  public DoFnOperator(Spec spec, boolean streaming) {
     this.spec = spec;
+    this.streaming = streaming;
   }
 
   @Override
@@ -161,7 +175,10 @@ public final class DoFnOperator extends AbstractOperator {
     }
     StepContext stepContext;
     if (spec.keyCoder() != null) {
-      keyed = new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
+      keyed = streaming
+          ? new StreamingKeyedStepContext(context, (Coder<Object>) spec.keyCoder(),
+              spec.windowingStrategy().getWindowFn().windowCoder(), this::onKeyedTimer, this::finishBundle)
+          : new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
       stepContext = keyed;
     } else {
       stepContext = new StatelessStepContext(spec.stepName());
@@ -242,20 +259,23 @@ public final class DoFnOperator extends AbstractOperator {
   private void advanceWatermark(long watermark) throws Exception {
     fireTimers(watermark);
     finishBundle();
-    output.emitWatermark(watermark);
+    output.emitWatermark(keyed == null ? watermark : keyed.outputWatermark(watermark));
   }
 
   private void fireTimers(long watermark) throws Exception {
     if (keyed == null) {
       return;
     }
-    keyed.fireTimers(watermark, (key, timer, window) -> {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        startBundleIfNeeded();
-        runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
-            timer.getOutputTimestamp(), timer.getDomain());
-      }
-    });
+    keyed.fireTimers(watermark, this::onKeyedTimer);
+  }
+
+  /** A timer of the current key fired (from a watermark, the end of input, or processing time). */
+  private void onKeyedTimer(Object key, TimerData timer, BoundedWindow window) throws Exception {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      startBundleIfNeeded();
+      runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+          timer.getOutputTimestamp(), timer.getDomain());
+    }
   }
 
   @Override
@@ -269,6 +289,9 @@ public final class DoFnOperator extends AbstractOperator {
 
   @Override
   public void close() {
+    if (keyed != null) {
+      keyed.close();
+    }
     if (pushedBack != null) {
       try {
         pushedBack.close();
@@ -306,6 +329,7 @@ public final class DoFnOperator extends AbstractOperator {
       } else {
         keyed.setCurrentKey(((KV<?, ?>) value.getValue()).getKey());
         runner.processElement(value); // the stateful runner explodes windows: state is per window
+        keyed.afterElement();
       }
     }
     if (++elementsInBundle >= spec.maxBundleSize()) {

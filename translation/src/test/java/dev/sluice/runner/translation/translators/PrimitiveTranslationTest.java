@@ -155,15 +155,15 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectStatefulDoFnInStreamingNamingTransformAndUrn() {
+  void shouldPartitionAStatefulDoFnByKeyInStreamingToo() {
     Pipeline p = TestPipelines.create();
-    p.apply(Create.of(KV.of("a", 1))).apply("Stateful", ParDo.of(new StatefulFn()));
+    p.apply("Pairs", Create.of(KV.of("a", 1))).apply("Stateful", ParDo.of(new StatefulFn()));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Stateful/ParMultiDo(Stateful)'")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("stateful DoFn");
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    // the streaming Create expands differently; the stateful DoFn's input is the one HASH edge
+    assertThat(graph.edges()).filteredOn(e -> e.partitioning() instanceof Partitioning.Hash).singleElement()
+        .satisfies(e -> assertThat(((Partitioning.Hash) e.partitioning()).keySelector()).isInstanceOf(KvKeySelector.class));
   }
 
   @Test
