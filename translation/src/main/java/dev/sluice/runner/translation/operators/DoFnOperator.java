@@ -127,6 +127,8 @@ public final class DoFnOperator extends AbstractOperator {
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
+  /** The last watermark forwarded. */
+  private long emittedWatermark = Watermarks.MIN;
 
   /** Whether {@code @Setup} was called (it runs before the first bundle). */
   private boolean setUp;
@@ -259,7 +261,11 @@ public final class DoFnOperator extends AbstractOperator {
   private void advanceWatermark(long watermark) throws Exception {
     fireTimers(watermark);
     finishBundle();
-    output.emitWatermark(keyed == null ? watermark : keyed.outputWatermark(watermark));
+    long out = keyed == null ? watermark : keyed.outputWatermark(watermark);
+    if (out > emittedWatermark) { // a held output watermark may stay where it was
+      emittedWatermark = out;
+      output.emitWatermark(out);
+    }
   }
 
   private void fireTimers(long watermark) throws Exception {
