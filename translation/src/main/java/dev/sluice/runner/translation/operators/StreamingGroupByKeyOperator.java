@@ -53,9 +53,9 @@ import org.joda.time.Instant;
  * {@code LateDataDroppingDoFnRunner/droppedDueToLateness} of this step.
  *
  * <p>Output watermark: after the input watermark advanced and the due event-time timers fired,
- * the operator emits min(input watermark, earliest watermark hold of all keys, earliest output
- * timestamp of a pending timer); both are tracked in one {@link WatermarkHoldTracker} as they
- * change, so this costs O(log holds). At
+ * the operator emits min(input watermark, earliest watermark hold of all keys); holds are
+ * tracked in a {@link WatermarkHoldTracker} as they change, so this costs O(log holds).
+ * (ReduceFnRunner's timers do not hold it: the reduce function's holds cover its output.) At
  * input watermark +infinity all windows have fired and +infinity is forwarded.
  *
  * <h3>Lifecycle and threading</h3>
@@ -99,10 +99,12 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
         new EncodedKeySerializer(), context.maxParallelism(), context.keyGroupRange())
         .setName(context.taskName())
         .build();
-    WatermarkHoldTracker holds = new WatermarkHoldTracker();
-    stateInternals = new SluiceStateInternals<>(backend, keyCoder, holds);
+    stateInternals = new SluiceStateInternals<>(backend, keyCoder, new WatermarkHoldTracker());
+    // Only the state's holds count: ReduceFnRunner holds the watermark explicitly for what it
+    // will emit, and its processing-time timers carry wall-clock "output timestamps" that must
+    // not hold event time.
     timerInternals = new SluiceTimerInternals(
-        backend, windowingStrategy.getWindowFn().windowCoder(), context.processingTimeService(), holds);
+        backend, windowingStrategy.getWindowFn().windowCoder(), context.processingTimeService());
     timerInternals.setHandler(this::onTimer);
     triggerStateMachine = ExecutableTriggerStateMachine.create(
         TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowingStrategy.getTrigger())));
