@@ -60,7 +60,7 @@ import org.joda.time.Instant;
  *   <li>SetState and MapState: an engine MapState keyed by the encoded (deterministic) Beam key,
  *       so equality does not depend on the key class's {@code equals}.
  *   <li>OrderedListState: an engine MapState from timestamp (millis) to the values at it.
- *   <li>MultimapState: not supported (UnsupportedOperationException).
+ *   <li>MultimapState: an engine MapState from the encoded key to the key and its values.
  * </ul>
  *
  * <p>Values are held by reference in the heap backend, as in Flink's heap backend; Beam forbids
@@ -208,8 +208,11 @@ public final class SluiceStateInternals<K> implements StateInternals {
     @Override
     public <KeyT, ValueT> MultimapState<KeyT, ValueT> bindMultimap(
         StateTag<MultimapState<KeyT, ValueT>> spec, Coder<KeyT> mapKeyCoder, Coder<ValueT> valueCoder) {
-      throw new UnsupportedOperationException(
-          "Sluice does not support MultimapState (state '" + spec.getId() + "') in streaming mode yet");
+      String name = "multimap:" + spec.getId();
+      return new SluiceMultimapState<>(
+          new Address(name, namespace),
+          map(name, namespace, new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, ListCoder.of(valueCoder))),
+          mapKeyCoder);
     }
 
     @Override
@@ -487,6 +490,84 @@ public final class SluiceStateInternals<K> implements StateInternals {
         state.values().forEach(kv -> entries.add(Map.entry(kv.getKey(), kv.getValue())));
         return entries;
       });
+    }
+
+    @Override
+    public ReadableState<Boolean> isEmpty() {
+      return new Lazy<>(state::isEmpty);
+    }
+
+    @Override
+    public void clear() {
+      state.clear();
+    }
+  }
+
+  /** A multimap as a map from the encoded Beam key to the key and its values (in put order). */
+  private static final class SluiceMultimapState<KeyT, ValueT> extends AddressedState
+      implements MultimapState<KeyT, ValueT> {
+    private final dev.sluice.engine.state.MapState<EncodedKey, KV<KeyT, List<ValueT>>> state;
+    private final Coder<KeyT> keyCoder;
+
+    SluiceMultimapState(
+        Address address,
+        dev.sluice.engine.state.MapState<EncodedKey, KV<KeyT, List<ValueT>>> state,
+        Coder<KeyT> keyCoder) {
+      super(address);
+      this.state = state;
+      this.keyCoder = keyCoder;
+    }
+
+    @Override
+    public void put(KeyT key, ValueT value) {
+      EncodedKey encoded = encode(keyCoder, key);
+      KV<KeyT, List<ValueT>> current = state.get(encoded);
+      // a new list: the heap backend holds values by reference, and readers may hold the old one
+      List<ValueT> values = current == null ? new ArrayList<>(1) : new ArrayList<>(current.getValue());
+      values.add(value);
+      state.put(encoded, KV.of(key, values));
+    }
+
+    @Override
+    public ReadableState<Iterable<ValueT>> get(KeyT key) {
+      EncodedKey encoded = encode(keyCoder, key);
+      return new Lazy<>(() -> {
+        KV<KeyT, List<ValueT>> kv = state.get(encoded);
+        return kv == null ? List.of() : new ArrayList<>(kv.getValue());
+      });
+    }
+
+    @Override
+    public void remove(KeyT key) {
+      state.remove(encode(keyCoder, key));
+    }
+
+    @Override
+    public ReadableState<Iterable<KeyT>> keys() {
+      return new Lazy<>(() -> {
+        List<KeyT> keys = new ArrayList<>();
+        state.values().forEach(kv -> keys.add(kv.getKey()));
+        return keys;
+      });
+    }
+
+    @Override
+    public ReadableState<Iterable<Map.Entry<KeyT, ValueT>>> entries() {
+      return new Lazy<>(() -> {
+        List<Map.Entry<KeyT, ValueT>> entries = new ArrayList<>();
+        for (KV<KeyT, List<ValueT>> kv : state.values()) {
+          for (ValueT v : kv.getValue()) {
+            entries.add(new java.util.AbstractMap.SimpleImmutableEntry<>(kv.getKey(), v));
+          }
+        }
+        return entries;
+      });
+    }
+
+    @Override
+    public ReadableState<Boolean> containsKey(KeyT key) {
+      EncodedKey encoded = encode(keyCoder, key);
+      return new Lazy<>(() -> state.contains(encoded));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sluice.runner.translation.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.api.KeyGroupRange;
 import dev.sluice.engine.state.heap.HeapKeyedStateBackend;
@@ -189,11 +188,27 @@ class SluiceStateInternalsTest {
   }
 
   @Test
-  void shouldRejectMultimapStateByName() throws Exception {
+  void shouldPutGetAndRemoveInMultimaps() throws Exception {
+    StateTag<org.apache.beam.sdk.state.MultimapState<String, Integer>> tag =
+        StateTags.multimap("mm", StringUtf8Coder.of(), VarIntCoder.of());
     key("a");
-    assertThatThrownBy(() -> internals.state(W1, StateTags.multimap("mm", StringUtf8Coder.of(), VarIntCoder.of())))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("MultimapState");
+    org.apache.beam.sdk.state.MultimapState<String, Integer> mm = internals.state(W1, tag);
+    ReadableState<Iterable<Integer>> xs = mm.get("x");
+    mm.put("x", 1);
+    mm.put("x", 1);
+    mm.put("y", 2);
+    assertThat(xs.read()).containsExactly(1, 1);
+    assertThat(mm.keys().read()).containsExactlyInAnyOrder("x", "y");
+    assertThat(mm.entries().read()).containsExactlyInAnyOrder(Map.entry("x", 1), Map.entry("x", 1), Map.entry("y", 2));
+    assertThat(mm.containsKey("y").read()).isTrue();
+    mm.remove("x");
+    assertThat(mm.get("x").read()).isEmpty();
+    assertThat(mm.containsKey("x").read()).isFalse();
+    key("b");
+    assertThat(internals.state(W1, tag).isEmpty().read()).isTrue();
+    key("a");
+    mm.clear();
+    assertThat(mm.isEmpty().read()).isTrue();
   }
 
   @Test
