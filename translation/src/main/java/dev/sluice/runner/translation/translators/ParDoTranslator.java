@@ -35,8 +35,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * its KV input is HASH-partitioned by the encoded key and the operator keeps per-key state and
  * timers through runners-core's {@code StatefulDoFnRunner}: in batch in memory, in streaming
  * in the engine's keyed state backend (timers fire as the watermark and processing time pass).
- * {@code @RequiresTimeSortedInput} in streaming, splittable DoFns still present after
- * {@code PipelineTranslator.prepare} and bundle finalization are rejected here, naming the feature.
+ * Splittable DoFns still present after {@code PipelineTranslator.prepare} and bundle
+ * finalization are rejected here, naming the feature.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -48,7 +48,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     String name = context.currentName();
     DoFn<?, ?> fn = transform.getFn();
     boolean streaming = context.settings().streaming();
-    rejectUnsupported(name, fn, streaming);
+    rejectUnsupported(name, fn);
     AppliedPTransform<?, ?, ?> applied = context.currentTransform();
     PCollection<?> input = context.mainInput();
     Coder<?> keyCoder = null;
@@ -124,12 +124,10 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         || DoFnSignatures.requiresTimeSortedInput(fn);
   }
 
-  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn) {
     String feature = null;
     if (DoFnSignatures.isSplittable(fn)) {
       feature = "a splittable DoFn";
-    } else if (streaming && DoFnSignatures.requiresTimeSortedInput(fn)) {
-      feature = "@RequiresTimeSortedInput in streaming mode";
     } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
       feature = "bundle finalization";
     }

@@ -97,4 +97,21 @@ class StreamingStatefulParDoPipelineTest {
 
     assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("a=330", "b=330");
   }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void shouldProcessTimeSortedInputInTimestampOrderPerKey(Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    List<TimestampedValue<KV<String, Integer>>> input = new ArrayList<>();
+    for (int i : List.of(5, 1, 4, 2, 3, 9, 7, 8, 6, 0)) {
+      input.add(TimestampedValue.of(KV.of(i % 2 == 0 ? "even" : "odd", i), new Instant(i)));
+    }
+    PCollection<String> out = p.apply("Pairs", Create.timestamped(input))
+        .apply("Sorted", ParDo.of(new StatefulParDoPipelineTest.ConcatSortedFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translate(p, 2, true));
+
+    assertThat(TestPipelines.collected(id)).contains("even:0,2,4,6,8", "odd:1,3,5,7,9").hasSize(10);
+  }
 }
