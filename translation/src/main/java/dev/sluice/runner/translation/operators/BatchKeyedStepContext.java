@@ -17,6 +17,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -36,6 +37,8 @@ import org.joda.time.Instant;
  * <p>Mailbox thread only.
  */
 final class BatchKeyedStepContext implements StepContext {
+
+  private final DoFn.BundleFinalizer finalizer;
 
   /** Fires one timer of one key; the key is already current. */
   @FunctionalInterface
@@ -64,7 +67,18 @@ final class BatchKeyedStepContext implements StepContext {
   private final TimerInternals currentTimers = new CurrentKeyTimers();
 
   BatchKeyedStepContext(Coder<Object> keyCoder) {
+    this(keyCoder, null);
+  }
+
+  /** @param finalizer the DoFn's bundle finalizer; null: none (then Beam's default throws) */
+  BatchKeyedStepContext(Coder<Object> keyCoder, DoFn.BundleFinalizer finalizer) {
     this.keyCoder = keyCoder;
+    this.finalizer = finalizer;
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return finalizer == null ? StepContext.super.bundleFinalizer() : finalizer;
   }
 
   void setCurrentKey(Object key) throws Exception {

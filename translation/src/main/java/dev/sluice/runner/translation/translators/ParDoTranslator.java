@@ -34,8 +34,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput})
  * runs in batch only: its KV input is HASH-partitioned by the encoded key and the operator
  * keeps per-key state and timers in memory, through runners-core's {@code StatefulDoFnRunner}.
- * Keyed DoFns in streaming, splittable DoFns still present after {@code PipelineTranslator.prepare}
- * and bundle finalization are rejected here, naming the feature.
+ * Keyed DoFns in streaming and splittable DoFns still present after {@code PipelineTranslator.prepare}
+ * are rejected here, naming the feature. Bundle finalization is supported by the operator.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -129,8 +129,6 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       feature = "a splittable DoFn";
     } else if (streaming && isKeyed(fn)) {
       feature = "a stateful DoFn (state, timers, @OnWindowExpiration or @RequiresTimeSortedInput) in streaming mode";
-    } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
-      feature = "bundle finalization";
     }
     if (feature != null) {
       throw new UnsupportedOperationException(String.format(
