@@ -62,6 +62,20 @@ class SplittableDoFnPipelineTest {
     assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("2:0", "2:1", "4:0", "4:1", "4:2", "4:3");
   }
 
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldFinalizeTheWorkBeforeACheckpointBeforeGoingOn(PrimitivePipelineTest.Backend backend) throws Exception {
+    FinalizeThenOutputFn.FINALIZED.set(false);
+    Pipeline p = TestPipelines.create();
+    PCollection<String> out = p.apply("One", Create.of("x")).apply("Finalizing", ParDo.of(new FinalizeThenOutputFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translateOrSkipWithoutGrouping(p, 2));
+
+    // Output only once the callback registered before the checkpoint ran.
+    assertThat(TestPipelines.collected(id)).containsExactly("x finalized");
+  }
+
   @Test
   void shouldStillReportUnboundedReadsAsUnbounded() {
     Pipeline p = TestPipelines.create();
@@ -70,6 +84,35 @@ class SplittableDoFnPipelineTest {
     PipelineTranslator.prepare(p, false);
 
     assertThat(PipelineTranslator.producersOfUnboundedCollections(p)).singleElement().asString().startsWith("Forever");
+  }
+
+  /**
+   * Claims one offset per call: registers a finalization callback and resumes until that callback
+   * ran, then outputs and stops. Fails (runs out of offsets) if finalization never happens.
+   */
+  static final class FinalizeThenOutputFn extends DoFn<String, String> {
+    static final java.util.concurrent.atomic.AtomicBoolean FINALIZED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @ProcessElement
+    public ProcessContinuation process(@Element String x, RestrictionTracker<OffsetRange, Long> tracker,
+        BundleFinalizer finalizer, OutputReceiver<String> out) {
+      long next = tracker.currentRestriction().getFrom();
+      if (!tracker.tryClaim(next)) {
+        return ProcessContinuation.stop();
+      }
+      if (FINALIZED.get()) {
+        out.output(x + " finalized");
+        tracker.tryClaim(Long.MAX_VALUE);
+        return ProcessContinuation.stop();
+      }
+      finalizer.afterBundleCommit(org.joda.time.Instant.now().plus(org.joda.time.Duration.standardMinutes(1)), () -> FINALIZED.set(true));
+      return ProcessContinuation.resume();
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initial() {
+      return new OffsetRange(0, 3);
+    }
   }
 
   /** Unbounded per element: claims one offset of [0, n) per call and resumes, without delay, for the next. */
