@@ -124,7 +124,7 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     List<String> producers = PipelineTranslator.producersOfUnboundedCollections(pipeline);
     if (!producers.isEmpty()) {
       throw new UnsupportedOperationException(String.format(
-          "Sluice: streaming execution is not supported yet, and '%s' produces an unbounded collection",
+          "Sluice: streaming execution is not supported yet, and %s",
           producers.get(0)));
     }
   }

@@ -64,7 +64,8 @@ public final class PipelineTranslator {
    * Batch: the UNBOUNDED collections of a prepared pipeline that cannot run to completion, i.e.
    * all except those that are unbounded only because an unbounded-per-element splittable DoFn
    * (processed to completion, see {@link #prepare}) produced them or their inputs. Unbounded
-   * reads stay in the result. Returns the full name of each such collection's producer.
+   * reads stay in the result. Returns one description per such collection:
+   * {@code "'<producer>' produces the unbounded collection <name>"}.
    */
   public static List<String> producersOfUnboundedCollections(Pipeline pipeline) {
     Set<PCollection<?>> runToCompletion = new HashSet<>();
@@ -88,7 +89,7 @@ public final class PipelineTranslator {
         if (fromNaiveSplittable || (hasUnboundedInput && allUnboundedInputsComplete)) {
           runToCompletion.add(pc);
         } else {
-          producers.add(producer.getFullName() + " (" + pc.getName() + ")");
+          producers.add("'" + producer.getFullName() + "' produces the unbounded collection " + pc.getName());
         }
       }
     });

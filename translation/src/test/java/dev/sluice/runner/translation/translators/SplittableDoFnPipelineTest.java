@@ -83,7 +83,7 @@ class SplittableDoFnPipelineTest {
 
     PipelineTranslator.prepare(p, false);
 
-    assertThat(PipelineTranslator.producersOfUnboundedCollections(p)).singleElement().asString().startsWith("Forever");
+    assertThat(PipelineTranslator.producersOfUnboundedCollections(p)).singleElement().asString().startsWith("'Forever");
   }
 
   /**
