@@ -15,23 +15,25 @@ final class FailureCauses {
   /** The user's exception: the failure cause without the engine's and Beam's wrappers. */
   static Throwable userCause(Throwable failureCause) {
     Throwable t = failureCause;
-    if (t instanceof TaskFailureException && t.getCause() != null) {
-      t = t.getCause();
+    while (true) {
+      Throwable next = (t instanceof TaskFailureException || t instanceof UserCodeException) && t.getCause() != null
+          ? t.getCause()
+          : TaskFailureException.unwrap(t);
+      if (next == t) {
+        return t;
+      }
+      t = next;
     }
-    while (t instanceof UserCodeException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /**
-   * Where the job failed, e.g. {@code "Task 'ParDo(X) (2/4)#0' of job wordcount (1a2b3c4d)"}
-   * (the task name lists the transforms chained in it), or null when the failure did not come
-   * from a task.
+   * Where the job failed, e.g. {@code "Transform 'Parse' failed in task 'Read -> ... -> Parse
+   * (2/4)#0' of job wordcount (1a2b3c4d)"}, or null when the failure did not come from a task.
    */
   static String whereFailed(Throwable failureCause) {
     if (failureCause instanceof TaskFailureException f) {
-      return "Task '" + f.taskName() + "' of job " + f.jobName() + " (" + f.jobId() + ") failed";
+      return "Transform '" + f.operatorName() + "' failed in task '" + f.taskName() + "' of job " + f.jobName()
+          + " (" + f.jobId() + ")";
     }
     return null;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResults;
+import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,10 @@ public final class SluicePipelineResult implements PipelineResult {
 
   /** Completes with the job's result once the job ended and the cluster is closed. */
   private final CompletableFuture<JobResult> terminated = new CompletableFuture<>();
+  /** Pushes metrics to the user's --metricsSink; null when none is configured. Guarded by this. */
+  private MetricsSinkPusher metricsSinkPusher;
+  /** The job's final metrics once it ended; handed to the pusher once. Guarded by this. */
+  private MetricsContainerStepMap finalMetrics;
 
   SluicePipelineResult(String jobName, JobClient jobClient, AutoCloseable cluster) {
     this.jobName = jobName;
@@ -49,9 +54,26 @@ public final class SluicePipelineResult implements PipelineResult {
     jobClient.resultFuture().whenComplete(this::shutDownCluster);
   }
 
+  /** Starts pushing this job's metrics to {@code --metricsSink}, if one is configured. */
+  synchronized void startMetricsPusher(MetricsOptions options) {
+    metricsSinkPusher = MetricsSinkPusher.startIfConfigured(options, this);
+    if (metricsSinkPusher != null && finalMetrics != null) {
+      metricsSinkPusher.jobEnded(finalMetrics);
+    }
+  }
+
+  /** The job ended (possibly before a pusher was started): hand its final metrics over once. */
+  private synchronized void recordFinalMetrics(MetricsContainerStepMap metrics) {
+    finalMetrics = metrics;
+    if (metricsSinkPusher != null) {
+      metricsSinkPusher.jobEnded(metrics);
+    }
+  }
+
   /** Runs on whatever thread completed the job; closing the cluster there could join itself. */
   private void shutDownCluster(JobResult result, Throwable error) {
     Thread shutdown = new Thread(() -> {
+      recordFinalMetrics(result == null ? new MetricsContainerStepMap() : stepMapOf(result.accumulators()));
       try {
         cluster.close();
       } catch (Exception e) {
@@ -147,15 +169,18 @@ public final class SluicePipelineResult implements PipelineResult {
   public MetricResults metrics() {
     CompletableFuture<JobResult> result = jobClient.resultFuture();
     JobResult finalResult = result.isDone() && !result.isCompletedExceptionally() ? result.join() : null;
-    Map<String, Accumulator<?>> accumulators = finalResult != null ? finalResult.accumulators() : jobClient.accumulators();
-    Accumulator<?> metrics = accumulators == null ? null : accumulators.get(MetricsAccumulator.NAME);
-    MetricsContainerStepMap stepMap = metrics instanceof MetricsAccumulator m
-        ? m.copy().stepMap()
-        : new MetricsContainerStepMap();
+    MetricsContainerStepMap stepMap =
+        stepMapOf(finalResult != null ? finalResult.accumulators() : jobClient.accumulators());
     if (finalResult != null && finalResult.status() == JobStatus.FINISHED) {
       return MetricsContainerStepMap.asMetricResults(stepMap, stepMap);
     }
     return MetricsContainerStepMap.asAttemptedOnlyMetricResults(stepMap);
+  }
+
+  /** A copy of the Beam metrics among the job's accumulators (empty if there are none). */
+  private static MetricsContainerStepMap stepMapOf(Map<String, Accumulator<?>> accumulators) {
+    Accumulator<?> metrics = accumulators == null ? null : accumulators.get(MetricsAccumulator.NAME);
+    return metrics instanceof MetricsAccumulator m ? m.copy().stepMap() : new MetricsContainerStepMap();
   }
 
   private String describeJob() {

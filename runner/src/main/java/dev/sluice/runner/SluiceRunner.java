@@ -15,6 +15,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 import org.slf4j.Logger;
@@ -95,7 +96,9 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
       JobClient client = cluster.submitJob(jobGraph);
       LOG.info("Submitted job '{}' ({}) with {} vertices to a local cluster with {} slots",
           jobGraph.name(), client.jobId(), jobGraph.vertices().size(), slots);
-      return new SluicePipelineResult(jobGraph.name(), client, cluster);
+      SluicePipelineResult result = new SluicePipelineResult(jobGraph.name(), client, cluster);
+      result.startMetricsPusher(options.as(MetricsOptions.class));
+      return result;
     } catch (RuntimeException | Error e) {
       try {
         cluster.close();

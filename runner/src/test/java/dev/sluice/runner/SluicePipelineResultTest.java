@@ -119,13 +119,14 @@ class SluicePipelineResultTest {
     IllegalStateException userError = new IllegalStateException("bad record 42");
     JobId jobId = client.id;
     client.end(JobStatus.FAILED, new TaskFailureException(
-        jobId, "test-job", new VertexId(1), 2, "ParDo(Parse) -> ParDo(Check) (3/4)#0", UserCodeException.wrap(userError)));
+        jobId, "test-job", new VertexId(1), 2, "ParDo(Parse) -> ParDo(Check) (3/4)#0", "ParDo(Check)",
+        UserCodeException.wrap(userError)));
 
     assertThatThrownBy(result::waitUntilFinish)
         .isInstanceOf(Pipeline.PipelineExecutionException.class)
         .hasCause(userError)
-        .hasMessage("Task 'ParDo(Parse) -> ParDo(Check) (3/4)#0' of job test-job (" + jobId
-            + ") failed: java.lang.IllegalStateException: bad record 42");
+        .hasMessage("Transform 'ParDo(Check)' failed in task 'ParDo(Parse) -> ParDo(Check) (3/4)#0' of job test-job ("
+            + jobId + "): java.lang.IllegalStateException: bad record 42");
   }
 
   @Test

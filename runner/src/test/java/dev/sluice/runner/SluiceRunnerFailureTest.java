@@ -76,6 +76,25 @@ class SluiceRunnerFailureTest {
     assertThat(result.getState()).isEqualTo(State.FAILED);
   }
 
+  @Test
+  void shouldNameTheFailingTransformInTheMiddleOfAChain() {
+    SluicePipelineOptions options = SluiceTestPipelines.options(2);
+    options.setRunner(SluiceRunner.class);
+    Pipeline p = Pipeline.create(options);
+    p.apply(Create.of(1, 2, 3))
+        .apply("First", ParDo.of(new FailOn(-1)))
+        .apply("RejectThree", ParDo.of(new FailOn(3)))
+        .apply("Last", ParDo.of(new FailOn(-1)));
+
+    PipelineResult result = p.run();
+
+    assertThatThrownBy(result::waitUntilFinish)
+        .isInstanceOf(Pipeline.PipelineExecutionException.class)
+        .hasCauseInstanceOf(BadRecordException.class)
+        .hasMessageContaining("Transform 'RejectThree/ParMultiDo(FailOn)' failed in task")
+        .hasMessageContaining("cannot handle record 3");
+  }
+
   /** Latches shared between the test and its DoFn instances (deserialized copies) by id. */
   private static final Map<String, CountDownLatch> STARTED = new ConcurrentHashMap<>();
 

@@ -77,8 +77,8 @@ final class ChainOutput implements Output {
     for (int i = 0; i < ts.length; i++) {
       try {
         ts[i].processElement(targetInputs[port][i], value, timestamp);
-      } catch (RuntimeException e) {
-        throw e;
+      } catch (ExceptionInChainedOperator e) {
+        throw e; // already names the operator further down the chain that threw
       } catch (Exception e) {
         throw new ExceptionInChainedOperator(targetNames[port][i], e);
       }
@@ -98,7 +98,7 @@ final class ChainOutput implements Output {
     for (int i = 0; i < allTargets.length; i++) {
       try {
         allTargets[i].processWatermark(allTargetInputs[i], watermark);
-      } catch (RuntimeException e) {
+      } catch (ExceptionInChainedOperator e) {
         throw e;
       } catch (Exception e) {
         throw new ExceptionInChainedOperator(allTargetNames[i], e);

@@ -18,20 +18,37 @@ public final class TaskFailureException extends Exception {
   private final VertexId vertex;
   private final int subtask;
   private final String taskName;
+  private final String operatorName;
 
-  public TaskFailureException(JobId jobId, String jobName, VertexId vertex, int subtask, String taskName, Throwable cause) {
-    super("Task '" + taskName + "' of job " + jobName + " (" + jobId + ") failed: " + describe(cause), cause);
+  public TaskFailureException(
+      JobId jobId, String jobName, VertexId vertex, int subtask, String taskName, String operatorName, Throwable cause) {
+    super("Task '" + taskName + "' of job " + jobName + " (" + jobId + ") failed in '" + operatorName + "': "
+        + describe(cause), cause);
     this.jobId = jobId;
     this.jobName = jobName;
     this.vertex = vertex;
     this.subtask = subtask;
     this.taskName = taskName;
+    this.operatorName = operatorName;
   }
 
-  /** Builds the exception for a task from whatever it threw, unwrapping wrappers first. */
+  /**
+   * Builds the exception for a task from whatever it threw. The operator is the chained one
+   * that threw, found as the innermost {@link ExceptionInChainedOperator} in the cause chain
+   * (upstream operators, e.g. a Beam DoFn runner, may have wrapped it); otherwise the head
+   * operator (or the task runtime around it).
+   */
   static TaskFailureException of(TaskDeploymentDescriptor tdd, Throwable thrown) {
+    String operator = tdd.vertex().head().name();
+    Throwable cause = thrown;
+    for (Throwable t = thrown; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof ExceptionInChainedOperator chained && chained.getCause() != null) {
+        operator = chained.operatorName();
+        cause = chained.getCause();
+      }
+    }
     return new TaskFailureException(tdd.jobGraph().jobId(), tdd.jobGraph().name(), tdd.attemptId().vertex(),
-        tdd.subtaskIndex(), tdd.taskName(), unwrap(thrown));
+        tdd.subtaskIndex(), tdd.taskName(), operator, unwrap(cause));
   }
 
   public JobId jobId() {
@@ -54,6 +71,11 @@ public final class TaskFailureException extends Exception {
   /** e.g. {@code "ParDo(X) (2/4)#0"}. */
   public String taskName() {
     return taskName;
+  }
+
+  /** The chained operator that failed (for Beam: the transform's full name). */
+  public String operatorName() {
+    return operatorName;
   }
 
   /** Strips reflection, future and chaining wrappers to reach what the operator threw. */

@@ -282,8 +282,9 @@ class TaskTest {
         .map(TaskFailureException.class::cast).findFirst().orElseThrow();
     String vertexName = chained ? "Source -> ... -> Fail" : "Fail";
     assertThat(failure.getMessage()).startsWith("Task '" + vertexName + " (")
-        .contains("of job failing-job (" + g.jobId() + ") failed: ")
+        .contains("of job failing-job (" + g.jobId() + ") failed in 'Fail': ")
         .contains(THROWN.get(id).getMessage());
+    assertThat(failure.operatorName()).as("the chained operator that threw, not the chain's head").isEqualTo("Fail");
     assertThat(failure.jobId()).isEqualTo(g.jobId());
     assertThat(failure.vertex()).isEqualTo(g.vertices().get(chained ? 0 : 1).id());
     assertThat(failure.taskName()).startsWith(vertexName + " (" + (failure.subtask() + 1) + "/2)#0");

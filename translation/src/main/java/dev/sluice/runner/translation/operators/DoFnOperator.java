@@ -1,5 +1,6 @@
 package dev.sluice.runner.translation.operators;
 
+import dev.sluice.engine.serde.JavaSerialization;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;

@@ -3,8 +3,9 @@ package dev.sluice.runner.translation.operators;
 import dev.sluice.engine.api.AbstractOperator;
 
 /**
- * Passes every value of input 0 to port 0 unchanged (Beam's Flatten: all flattened
- * PCollections are connected to input 0, so the engine merges their watermarks).
+ * Passes every value to port 0 unchanged (windows, timestamp and pane included). Beam's Flatten
+ * connects all flattened PCollections to its input 0, so the engine merges their watermarks;
+ * Reshuffle/Redistribute put it behind a REBALANCE or HASH edge, where the exchange is what matters.
  */
 public final class IdentityOperator extends AbstractOperator {
 

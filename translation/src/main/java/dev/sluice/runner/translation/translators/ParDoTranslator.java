@@ -1,10 +1,10 @@
 package dev.sluice.runner.translation.translators;
 
+import dev.sluice.engine.serde.JavaSerialization;
 import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.DoFnOperator;
-import dev.sluice.runner.translation.operators.JavaSerialization;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import java.util.ArrayList;
 import java.util.HashMap;

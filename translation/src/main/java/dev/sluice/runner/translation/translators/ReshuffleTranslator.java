@@ -3,7 +3,7 @@ package dev.sluice.runner.translation.translators;
 import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
-import dev.sluice.runner.translation.operators.ReshuffleOperator;
+import dev.sluice.runner.translation.operators.IdentityOperator;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -53,7 +53,7 @@ public final class ReshuffleTranslator implements TransformTranslator<PTransform
   @Override
   public void translate(PTransform<?, ?> transform, TranslationContext context) {
     PCollection<?> input = context.mainInput();
-    int node = context.addOperator(context.currentName(), ReshuffleOperator::new, context.parallelism(), 1, 1);
+    int node = context.addOperator(context.currentName(), IdentityOperator::new, context.parallelism(), 1, 1);
     boolean hash = byKey || (byKeyIfKv && input.getCoder() instanceof KvCoder);
     Partitioning partitioning = hash
         ? Partitioning.hash(new KvKeySelector<>(((KvCoder<?, ?>) input.getCoder()).getKeyCoder()))

@@ -1,5 +1,6 @@
 package dev.sluice.runner.translation.operators;
 
+import dev.sluice.engine.serde.JavaSerialization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;

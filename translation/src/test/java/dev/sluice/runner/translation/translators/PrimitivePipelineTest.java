@@ -1,12 +1,12 @@
 package dev.sluice.runner.translation.translators;
 
+import dev.sluice.engine.serde.JavaSerialization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.engine.api.Accumulator;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
-import dev.sluice.runner.translation.operators.JavaSerialization;
 import dev.sluice.runner.translation.testing.EngineJobRunner;
 import dev.sluice.runner.translation.testing.LocalGraphExecutor;
 import dev.sluice.runner.translation.testing.TestPipelines;

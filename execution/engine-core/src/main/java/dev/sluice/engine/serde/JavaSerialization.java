@@ -1,4 +1,4 @@
-package dev.sluice.runner.translation.operators;
+package dev.sluice.engine.serde;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,9 +10,9 @@ import java.io.ObjectStreamClass;
 import java.io.Serializable;
 
 /**
- * Java serialization of user functions (DoFns) into bytes at translation, and back with the
- * job's class loader on the worker. Each subtask deserializes its own copy, so subtasks never
- * share a user object even when the graph itself is not serialized (in-process execution).
+ * Java serialization into bytes, and back with a job's user class loader (classes the loader
+ * does not know, e.g. primitives, resolve as usual). Used for job graphs shipped to the
+ * cluster and for user functions each subtask deserializes its own copy of.
  */
 public final class JavaSerialization {
 
