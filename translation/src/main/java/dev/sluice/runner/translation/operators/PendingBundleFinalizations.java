@@ -39,10 +39,6 @@ final class PendingBundleFinalizations implements DoFn.BundleFinalizer {
     pending.add(new Pending(callbackExpiry, callback));
   }
 
-  int size() {
-    return pending.size();
-  }
-
   /** Runs and forgets the callbacks registered so far whose expiry is not yet past. */
   void finalizeBundle(String taskName) {
     if (pending.isEmpty()) {
