@@ -47,7 +47,7 @@ public final class PipelineTranslator {
   /**
    * Rewrites the pipeline into the primitives Sluice executes: SDF-wrapped reads back to
    * primitive reads, and (batch) splittable DoFns, bounded or unbounded per element, to plain
-   * DoFns that process each restriction to its end ({@link NaiveSplittableOverrideFactory}).
+   * DoFns that process each restriction to its end ({@link RunToCompletionSplittableOverrideFactory}).
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
@@ -56,7 +56,7 @@ public final class PipelineTranslator {
           PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
           PTransformOverride.of(
               PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-              new NaiveSplittableOverrideFactory<>())));
+              new RunToCompletionSplittableOverrideFactory<>())));
     }
   }
 
@@ -77,7 +77,7 @@ public final class PipelineTranslator {
             || runToCompletion.contains(pc)) {
           return;
         }
-        boolean fromNaiveSplittable = NaiveSplittableOverrideFactory.isNaiveSplittableProcess(producer);
+        boolean fromSplittable = RunToCompletionSplittableOverrideFactory.isRunToCompletionProcess(producer);
         boolean hasUnboundedInput = false;
         boolean allUnboundedInputsComplete = true;
         for (PValue input : producer.getInputs().values()) {
@@ -86,7 +86,7 @@ public final class PipelineTranslator {
             allUnboundedInputsComplete &= runToCompletion.contains(in);
           }
         }
-        if (fromNaiveSplittable || (hasUnboundedInput && allUnboundedInputsComplete)) {
+        if (fromSplittable || (hasUnboundedInput && allUnboundedInputsComplete)) {
           runToCompletion.add(pc);
         } else {
           producers.add("'" + producer.getFullName() + "' produces the unbounded collection " + pc.getName());

@@ -26,7 +26,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * Beam's own {@code SplittableParDoNaiveBounded} accepts only {@code @BoundedPerElement} DoFns
  * and has no bundle finalizer; the shape of the expansion is the same.
  */
-final class NaiveSplittableOverrideFactory<InputT, OutputT, RestrictionT, WatermarkEstimatorStateT>
+final class RunToCompletionSplittableOverrideFactory<InputT, OutputT, RestrictionT, WatermarkEstimatorStateT>
     implements PTransformOverrideFactory<
         PCollection<KV<byte[], KV<InputT, RestrictionT>>>,
         PCollectionTuple,
@@ -40,7 +40,7 @@ final class NaiveSplittableOverrideFactory<InputT, OutputT, RestrictionT, Waterm
               SplittableParDo.ProcessKeyedElements<InputT, OutputT, RestrictionT, WatermarkEstimatorStateT>>
           transform) {
     return PTransformReplacement.of(
-        PTransformReplacements.getSingletonMainInput(transform), naiveExpansion(transform.getTransform()));
+        PTransformReplacements.getSingletonMainInput(transform), expansion(transform.getTransform()));
   }
 
   @Override
@@ -52,12 +52,12 @@ final class NaiveSplittableOverrideFactory<InputT, OutputT, RestrictionT, Waterm
    * Whether {@code node} is the ParDo of this expansion: its output may be UNBOUNDED (an
    * unbounded-per-element DoFn) and still runs to completion in batch.
    */
-  static boolean isNaiveSplittableProcess(TransformHierarchy.Node node) {
+  static boolean isRunToCompletionProcess(TransformHierarchy.Node node) {
     return node.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo
         && parDo.getFn() instanceof RunToCompletionSplittableFn<?, ?, ?, ?, ?>;
   }
 
-  private static <InputT, OutputT, RestrictionT, W> PTransform<PCollection<KV<byte[], KV<InputT, RestrictionT>>>, PCollectionTuple> naiveExpansion(
+  private static <InputT, OutputT, RestrictionT, W> PTransform<PCollection<KV<byte[], KV<InputT, RestrictionT>>>, PCollectionTuple> expansion(
       SplittableParDo.ProcessKeyedElements<InputT, OutputT, RestrictionT, W> original) {
     return new RunToCompletion<>(original);
   }
