@@ -16,6 +16,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -35,6 +36,8 @@ import org.joda.time.Instant;
  * <p>Mailbox thread only.
  */
 final class BatchKeyedStepContext implements KeyedStepContext {
+
+  private final DoFn.BundleFinalizer finalizer;
 
   private static final class KeyState {
     final Object key;
@@ -57,7 +60,18 @@ final class BatchKeyedStepContext implements KeyedStepContext {
   private final TimerInternals currentTimers = new CurrentKeyTimers();
 
   BatchKeyedStepContext(Coder<Object> keyCoder) {
+    this(keyCoder, null);
+  }
+
+  /** @param finalizer the DoFn's bundle finalizer; null: none (then Beam's default throws) */
+  BatchKeyedStepContext(Coder<Object> keyCoder, DoFn.BundleFinalizer finalizer) {
     this.keyCoder = keyCoder;
+    this.finalizer = finalizer;
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return finalizer == null ? KeyedStepContext.super.bundleFinalizer() : finalizer;
   }
 
   @Override

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * last side input ended; the input watermark is held meanwhile. Main input elements run in
  * bundles: a bundle starts at the first element after the previous one finished and finishes
  * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
- * emit) and in {@code finish}. {@code close}: {@code @Teardown}, spill file deleted.
+ * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
+ * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
  * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
@@ -122,6 +123,7 @@ public final class DoFnOperator extends AbstractOperator {
   private int sideInputsRunning;
   /** Main input elements that arrived before every side input ended; null without side inputs. */
   private SpillingBuffer<WindowedValue<Object>> pushedBack;
+  private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
@@ -175,15 +177,17 @@ public final class DoFnOperator extends AbstractOperator {
           spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
       pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
     }
+    finalizations = new PendingBundleFinalizations(spec.stepName());
     StepContext stepContext;
     if (spec.keyCoder() != null) {
       keyed = streaming
           ? new StreamingKeyedStepContext(context, (Coder<Object>) spec.keyCoder(),
-              spec.windowingStrategy().getWindowFn().windowCoder(), this::onKeyedTimer, this::finishBundle)
-          : new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
+              spec.windowingStrategy().getWindowFn().windowCoder(), this::onKeyedTimer, this::finishBundle,
+              finalizations)
+          : new BatchKeyedStepContext((Coder<Object>) spec.keyCoder(), finalizations);
       stepContext = keyed;
     } else {
-      stepContext = new StatelessStepContext(spec.stepName());
+      stepContext = new StatelessStepContext(spec.stepName(), finalizations);
     }
     DoFnRunner<Object, Object> simple = DoFnRunners.simpleRunner(
         options,
@@ -372,6 +376,8 @@ public final class DoFnOperator extends AbstractOperator {
       bundleOpen = false;
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
+        // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).
+        finalizations.finalizeBundle(context.taskName());
       }
     }
   }
@@ -390,9 +396,16 @@ public final class DoFnOperator extends AbstractOperator {
   /** A DoFn without state or timers has no keyed context. */
   private static final class StatelessStepContext implements StepContext {
     private final String stepName;
+    private final DoFn.BundleFinalizer finalizer;
 
-    StatelessStepContext(String stepName) {
+    StatelessStepContext(String stepName, DoFn.BundleFinalizer finalizer) {
       this.stepName = stepName;
+      this.finalizer = finalizer;
+    }
+
+    @Override
+    public DoFn.BundleFinalizer bundleFinalizer() {
+      return finalizer;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 
@@ -38,6 +39,7 @@ final class StreamingKeyedStepContext implements KeyedStepContext {
   private final HeapKeyedStateBackend<EncodedKey> backend;
   private final SluiceStateInternals<Object> stateInternals;
   private final SluiceTimerInternals timerInternals;
+  private final DoFn.BundleFinalizer finalizer;
   private TimerCallback callback;
   private long emittedWatermark = Watermarks.MIN;
 
@@ -46,8 +48,10 @@ final class StreamingKeyedStepContext implements KeyedStepContext {
       Coder<Object> keyCoder,
       Coder<? extends BoundedWindow> windowCoder,
       TimerCallback callback,
-      SluiceTimerInternals.AfterProcessingTimeTimers afterProcessingTimeTimers) throws IOException {
+      SluiceTimerInternals.AfterProcessingTimeTimers afterProcessingTimeTimers,
+      DoFn.BundleFinalizer finalizer) throws IOException {
     this.keyCoder = keyCoder;
+    this.finalizer = finalizer;
     this.callback = callback;
     this.backend = new HeapKeyedStateBackendBuilder<>(
         new EncodedKeySerializer(), context.maxParallelism(), context.keyGroupRange())
@@ -59,6 +63,11 @@ final class StreamingKeyedStepContext implements KeyedStepContext {
     timerInternals.setHandler(timer -> this.callback.onTimer(
         stateInternals.getKey(), timer, BatchKeyedStepContext.windowOf(timer.getNamespace())));
     timerInternals.setAfterProcessingTimeTimers(afterProcessingTimeTimers);
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return finalizer == null ? KeyedStepContext.super.bundleFinalizer() : finalizer;
   }
 
   @Override

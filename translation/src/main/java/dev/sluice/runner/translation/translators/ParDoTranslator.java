@@ -35,8 +35,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * its KV input is HASH-partitioned by the encoded key and the operator keeps per-key state and
  * timers through runners-core's {@code StatefulDoFnRunner}: in batch in memory, in streaming
  * in the engine's keyed state backend (timers fire as the watermark and processing time pass).
- * Splittable DoFns still present after {@code PipelineTranslator.prepare} and bundle
- * finalization are rejected here, naming the feature.
+ * Splittable DoFns still present after {@code PipelineTranslator.prepare} are rejected here,
+ * naming the feature. Bundle finalization is supported by the operator.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -128,8 +128,6 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     String feature = null;
     if (DoFnSignatures.isSplittable(fn)) {
       feature = "a splittable DoFn";
-    } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
-      feature = "bundle finalization";
     }
     if (feature != null) {
       throw new UnsupportedOperationException(String.format(

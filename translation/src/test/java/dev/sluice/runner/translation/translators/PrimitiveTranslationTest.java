@@ -167,18 +167,6 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectBundleFinalization() {
-    Pipeline p = TestPipelines.create();
-    p.apply(Create.of(1)).apply("Finalizing", ParDo.of(new FinalizingFn()));
-
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Finalizing/ParMultiDo(Finalizing)'")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("bundle finalization");
-  }
-
-  @Test
   void shouldTranslateTimeSortedInputInStreaming() {
     Pipeline p = TestPipelines.create();
     p.apply(Create.of(KV.of("a", 1))).apply("Sorted", ParDo.of(new TimeSortedFn()));
@@ -235,13 +223,6 @@ class PrimitiveTranslationTest {
     @ProcessElement
     public void process(ProcessContext c) {
       c.output(c.element() + c.sideInput(view).size());
-    }
-  }
-
-  static final class FinalizingFn extends DoFn<Integer, Integer> {
-    @ProcessElement
-    public void process(@Element Integer x, BundleFinalizer finalizer) {
-      finalizer.afterBundleCommit(org.joda.time.Instant.now().plus(org.joda.time.Duration.standardMinutes(1)), () -> {});
     }
   }
 
