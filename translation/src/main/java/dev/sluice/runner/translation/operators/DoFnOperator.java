@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}. A stateful
- * DoFn (state or timers; batch only) gets per-key state and timers from a
- * {@link BatchKeyedStepContext}: its input arrives HASH-partitioned by key, and event-time
- * timers fire as the watermark passes them (in batch: at the end of input, with processing-time
- * timers).
+ * DoFn (state or timers) gets per-key state and timers from a {@link KeyedStepContext}: its
+ * input arrives HASH-partitioned by key. In batch ({@link BatchKeyedStepContext}, in memory)
+ * timers fire at the end of input, processing-time ones first; in streaming
+ * ({@link StreamingKeyedStepContext}, the engine's keyed state backend) event-time timers fire
+ * as the watermark passes them, processing-time timers from the task's processing time service,
+ * and the forwarded watermark is held at the earliest output timestamp of a pending timer.
  * Input 0 is the main input; input {@code 1 + i} is side input {@code i} of {@link Spec#sideInputs()}.
  * Output port {@code p} carries the output whose tag maps to {@code p} in {@link Spec#outputPorts()}.
  *
