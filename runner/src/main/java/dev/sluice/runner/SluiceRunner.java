@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #run} translates the pipeline into a job graph, starts a one-job cluster inside this
  * JVM sized for it (as many slots as the highest vertex parallelism) and submits the job; it
  * returns at once with a {@link SluicePipelineResult}, which closes the cluster when the job
- * ends. Only bounded (batch) pipelines run so far.
+ * ends. A pipeline with unbounded collections, or {@code --streaming=true}, runs in streaming
+ * mode; translation fails naming the transform for what streaming cannot run yet.
  */
 public final class SluiceRunner extends PipelineRunner<PipelineResult> {
 
@@ -76,15 +77,16 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
 
   @Override
   public SluicePipelineResult run(Pipeline pipeline) {
-    if (options.isStreaming()) {
-      throw new UnsupportedOperationException(
-          "Sluice: streaming execution is not supported yet (--streaming=true); run bounded pipelines in batch mode");
-    }
     // Tells TestPipeline that PAssert success counters can be checked through metrics().
     MetricsEnvironment.setMetricsSupported(true);
 
-    PipelineTranslator.prepare(pipeline, false);
-    rejectUnboundedCollections(pipeline);
+    // As Beam's Flink runner does: an unbounded collection switches the pipeline to streaming.
+    boolean streaming = options.isStreaming() || hasUnboundedCollections(pipeline);
+    if (streaming && !options.isStreaming()) {
+      LOG.info("The pipeline has unbounded collections: running it in streaming mode");
+      options.setStreaming(true);
+    }
+    PipelineTranslator.prepare(pipeline, streaming);
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);
 
     if (jobGraph.vertices().isEmpty()) {
@@ -117,21 +119,21 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
       engineConfig.put(JobConfig.BUFFER_TIMEOUT_MS, Long.toString(options.getBufferTimeoutMillis()));
     }
     return new SluiceTranslationSettings(
-        options, options.getParallelism(), options.getMaxParallelism(), false, Map.copyOf(engineConfig));
+        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig));
   }
 
-  /** Batch execution needs every collection bounded; fail before anything starts otherwise. */
-  private static void rejectUnboundedCollections(Pipeline pipeline) {
+  /** Whether any collection of the pipeline is unbounded (then it can only run in streaming). */
+  private static boolean hasUnboundedCollections(Pipeline pipeline) {
+    boolean[] found = {false};
     pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override
       public void visitValue(PValue value, TransformHierarchy.Node producer) {
         if (value instanceof PCollection<?> pc && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-          throw new UnsupportedOperationException(String.format(
-              "Sluice: streaming execution is not supported yet, and '%s' produces the unbounded collection %s",
-              producer.getFullName(), pc.getName()));
+          found[0] = true;
         }
       }
     });
+    return found[0];
   }
 
   @Override

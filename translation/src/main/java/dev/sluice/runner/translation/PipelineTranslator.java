@@ -42,18 +42,21 @@ public final class PipelineTranslator {
 
   /**
    * Rewrites the pipeline into the primitives Sluice executes: SDF-wrapped reads back to
-   * primitive reads, and (batch) splittable DoFns to plain DoFns that process each restriction
-   * to its end.
+   * primitive reads, and splittable DoFns to plain DoFns that process each restriction to its
+   * end. In batch every splittable DoFn is rewritten so; in streaming only those with bounded
+   * output are, and an unbounded splittable DoFn stays a {@code ProcessKeyedElements} primitive,
+   * which translation rejects by name (it needs keyed state and timers to checkpoint and resume
+   * restrictions).
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
-    if (!streaming) {
-      pipeline.replaceAll(List.of(
-          PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
-          PTransformOverride.of(
-              PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-              new SplittableParDoNaiveBounded.OverrideFactory<>())));
-    }
+    pipeline.replaceAll(List.of(
+        PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
+        PTransformOverride.of(
+            streaming
+                ? PTransformMatchers.splittableProcessKeyedBounded()
+                : PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
+            new SplittableParDoNaiveBounded.OverrideFactory<>())));
   }
 
   /** Translates a prepared pipeline. */
@@ -105,7 +108,7 @@ public final class PipelineTranslator {
         throw new UnsupportedOperationException(String.format(
             "Sluice cannot run transform '%s' (URN %s, %s): no translator for it. %s",
             node.getFullName(), urn, node.getTransform().getClass().getName(),
-            settings.streaming() ? "Streaming execution is not supported yet." : ""));
+            settings.streaming() ? "It is not supported in streaming mode yet." : ""));
       }
       context.setCurrentTransform(node.toAppliedPTransform(pipeline));
       run(translator, node, urn);

@@ -4,7 +4,7 @@ import dev.sluice.runner.translation.translators.CreateViewTranslator;
 import dev.sluice.runner.translation.translators.FlattenTranslator;
 import dev.sluice.runner.translation.translators.ImpulseTranslator;
 import dev.sluice.runner.translation.translators.ParDoTranslator;
-import dev.sluice.runner.translation.translators.ReadBoundedTranslator;
+import dev.sluice.runner.translation.translators.ReadTranslator;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -21,10 +21,12 @@ public final class TranslatorRegistry {
     TranslatorRegistry r = new TranslatorRegistry();
     // ---- primitives: sources, ParDo, Flatten, views (see translators package) ----
     r.primitive(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator());
-    r.primitive(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator());
+    r.primitive(PTransformTranslation.READ_TRANSFORM_URN, new ReadTranslator());
     r.primitive(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator());
     r.primitive(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator());
     r.primitive(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
+    r.primitive(PTransformTranslation.TEST_STREAM_TRANSFORM_URN,
+        new dev.sluice.runner.translation.translators.TestStreamTranslator<>());
 
     // ---- primitives and composites: grouping, combining, windows ----
     // (fully qualified so that this section merges without touching the imports)

@@ -23,6 +23,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -191,26 +193,39 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectUnboundedReads() {
+  void shouldTranslateAnUnboundedReadToASourceOfFullParallelism() {
     Pipeline p = TestPipelines.create();
     p.apply("Ticks", GenerateSequence.from(0));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("Ticks")
-        .hasMessageContaining("beam:transform:read:v1")
-        .hasMessageContaining("unbounded");
+    JobGraph graph = TestPipelines.translate(p, 3, true);
+
+    assertThat(graph.vertices()).singleElement().satisfies(v -> {
+      assertThat(v.parallelism()).isEqualTo(3);
+      assertThat(v.name()).contains("Ticks");
+    });
+  }
+
+  @Test
+  void shouldTranslateATestStreamToOneSourceSubtask() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Events", TestStream.create(VarIntCoder.of()).addElements(1).advanceWatermarkToInfinity());
+
+    JobGraph graph = TestPipelines.translate(p, 3, true);
+
+    assertThat(graph.vertices()).singleElement().satisfies(v -> assertThat(v.parallelism()).isEqualTo(1));
   }
 
   @Test
   void shouldNameTransformAndUrnOfATransformWithoutTranslator() {
     Pipeline p = TestPipelines.create();
-    p.apply("Events", TestStream.create(VarIntCoder.of()).addElements(1).advanceWatermarkToInfinity());
+    // An unbounded splittable DoFn: streaming leaves it a ProcessKeyedElements primitive.
+    p.apply("Ticks", PeriodicImpulse.create());
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Events'")
-        .hasMessageContaining("beam:transform:teststream:v1");
+        .hasMessageContaining("'Ticks/")
+        .hasMessageContaining(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN)
+        .hasMessageContaining("streaming");
   }
 
   /** Evens to the main output, odds (as text) to the second. */
