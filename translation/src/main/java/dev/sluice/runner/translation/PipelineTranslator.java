@@ -88,7 +88,7 @@ public final class PipelineTranslator {
         return CompositeBehavior.ENTER_TRANSFORM;
       }
       String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
-      TransformTranslator<PTransform<?, ?>> translator = urn == null ? null : registry.composite(urn);
+      TransformTranslator<PTransform<?, ?>> translator = registry.composite(urn, node.getTransform());
       if (translator == null) {
         return CompositeBehavior.ENTER_TRANSFORM;
       }

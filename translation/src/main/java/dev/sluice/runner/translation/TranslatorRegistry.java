@@ -15,6 +15,8 @@ public final class TranslatorRegistry {
 
   private final Map<String, TransformTranslator<?>> primitives = new HashMap<>();
   private final Map<String, TransformTranslator<?>> composites = new HashMap<>();
+  /** Composites that have no URN, by their exact class. */
+  private final Map<Class<?>, TransformTranslator<?>> compositesByClass = new HashMap<>();
 
   /** The translators Sluice ships with. */
   public static TranslatorRegistry standard() {
@@ -43,6 +45,10 @@ public final class TranslatorRegistry {
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_BY_KEY_URN,
         dev.sluice.runner.translation.translators.ReshuffleTranslator.byKey());
 
+    // ---- composites without a URN ----
+    r.composite(org.apache.beam.sdk.io.BoundedReadFromUnboundedSource.class,
+        new dev.sluice.runner.translation.translators.BoundedReadFromUnboundedTranslator());
+
     return r;
   }
 
@@ -56,6 +62,12 @@ public final class TranslatorRegistry {
     return this;
   }
 
+  /** For composites the SDK gives no URN: matched by exact class. */
+  public TranslatorRegistry composite(Class<?> transformClass, TransformTranslator<?> translator) {
+    compositesByClass.put(transformClass, translator);
+    return this;
+  }
+
   @SuppressWarnings("unchecked")
   <T extends PTransform<?, ?>> TransformTranslator<T> primitive(String urn) {
     return (TransformTranslator<T>) primitives.get(urn);
@@ -64,5 +76,12 @@ public final class TranslatorRegistry {
   @SuppressWarnings("unchecked")
   <T extends PTransform<?, ?>> TransformTranslator<T> composite(String urn) {
     return (TransformTranslator<T>) composites.get(urn);
+  }
+
+  /** The composite translator for {@code transform}: by URN, else by class; null if none. */
+  @SuppressWarnings("unchecked")
+  <T extends PTransform<?, ?>> TransformTranslator<T> composite(String urn, PTransform<?, ?> transform) {
+    TransformTranslator<?> t = urn == null ? null : composites.get(urn);
+    return (TransformTranslator<T>) (t != null ? t : compositesByClass.get(transform.getClass()));
   }
 }

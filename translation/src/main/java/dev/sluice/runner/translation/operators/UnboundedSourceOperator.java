@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * engine then sends watermark +infinity). A subtask with no splits ends at once, so it never
  * holds the watermark of its consumers back.
  *
- * <p>With {@link Bounds}, each split stops after its share of records or after a read time,
- * which is {@code BoundedReadFromUnboundedSource} ({@code GenerateSequence...withMaxNumRecords},
+ * <p>With {@link Bounds}, each split stops after its share of records, after a read time or
+ * after a time without records, which is {@code BoundedReadFromUnboundedSource} ({@code GenerateSequence...withMaxNumRecords},
  * {@code withMaxReadTime}); such a bounded read emits no watermark until its end, as batch
  * sources do.
  *
@@ -56,12 +56,19 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
   static final long WATERMARK_INTERVAL_MS = 5;
 
   /**
-   * Limits of a bounded read of an unbounded source.
+   * Limits of a bounded read of an unbounded source, per split.
    *
-   * @param maxRecordsPerSplit records each split may emit ({@link Long#MAX_VALUE}: no limit)
+   * @param maxRecords {@code maxRecords[subtask][i]}: records the subtask's split {@code i} may
+   *     emit; null for no limit
    * @param maxReadTimeMillis how long each split is read ({@link Long#MAX_VALUE}: no limit)
+   * @param maxIdleMillis a split without a record for this long is done
    */
-  public record Bounds(long maxRecordsPerSplit, long maxReadTimeMillis) implements Serializable {}
+  public record Bounds(long[][] maxRecords, long maxReadTimeMillis, long maxIdleMillis) implements Serializable {
+
+    long maxRecords(int subtask, int split) {
+      return maxRecords == null ? Long.MAX_VALUE : maxRecords[subtask][split];
+    }
+  }
 
   private final String stepName;
   private final List<List<UnboundedSource<T, ?>>> splitsPerSubtask;
@@ -79,6 +86,7 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
   private MetricsContainer metrics;
   private String taskName;
   private List<UnboundedSource<T, ?>> splits;
+  private int subtask;
 
   /**
    * @param splitsPerSubtask element {@code i} holds the splits subtask {@code i} reads; subtasks
@@ -100,6 +108,7 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
   public void open(OperatorContext context, Output output) {
     int index = context.subtaskIndex();
     splits = index < splitsPerSubtask.size() ? splitsPerSubtask.get(index) : List.of();
+    subtask = index;
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(stepName);
     time = context.processingTimeService();
     taskName = context.taskName();
@@ -121,7 +130,9 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
         }
         SplitReader<T> r = readers.get(nextReader);
         boolean hasRecord = r.next();
+        long now = bounds == null ? 0 : time.currentTime();
         if (hasRecord) {
+          r.lastRecordAt = now;
           UnboundedSource.UnboundedReader<T> reader = r.reader;
           WindowedValue<T> value = WindowedValue.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp());
           output.emit(0, value, value.getTimestamp().getMillis());
@@ -131,8 +142,12 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
         } else {
           idleInARow++;
         }
-        if (r.isDone(bounds, bounds == null ? 0 : time.currentTime(), !hasRecord)) {
+        if (r.isDone(bounds, now, !hasRecord)) {
           readers.remove(nextReader);
+          if (bounds != null) {
+            // As Beam's own bounded read does: what was read is acknowledged to the source.
+            r.reader.getCheckpointMark().finalizeCheckpoint();
+          }
           r.close();
         } else {
           nextReader++;
@@ -189,9 +204,13 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
   private void startReaders() throws IOException {
     readers = new ArrayList<>(splits.size());
     long now = time.currentTime();
-    for (UnboundedSource<T, ?> split : splits) {
-      UnboundedSource.UnboundedReader<T> reader = split.createReader(options.get(), null);
-      SplitReader<T> r = new SplitReader<>(reader, now);
+    for (int i = 0; i < splits.size(); i++) {
+      long maxRecords = bounds == null ? Long.MAX_VALUE : bounds.maxRecords(subtask, i);
+      if (maxRecords <= 0) {
+        continue;
+      }
+      UnboundedSource.UnboundedReader<T> reader = splits.get(i).createReader(options.get(), null);
+      SplitReader<T> r = new SplitReader<>(reader, now, maxRecords);
       readers.add(r);
       r.hasPending = reader.start();
     }
@@ -252,13 +271,18 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
   private static final class SplitReader<T> {
     final UnboundedSource.UnboundedReader<T> reader;
     final long startedAt;
+    final long maxRecords;
     /** {@code start()} returned true and that record was not emitted yet. */
     boolean hasPending;
     long emitted;
+    /** Processing time of the last record; kept for bounded reads only. */
+    long lastRecordAt;
 
-    SplitReader(UnboundedSource.UnboundedReader<T> reader, long startedAt) {
+    SplitReader(UnboundedSource.UnboundedReader<T> reader, long startedAt, long maxRecords) {
       this.reader = reader;
       this.startedAt = startedAt;
+      this.maxRecords = maxRecords;
+      this.lastRecordAt = startedAt;
     }
 
     /** Moves to the next record; false if the reader has none now. */
@@ -277,7 +301,9 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
      */
     boolean isDone(Bounds bounds, long now, boolean idle) {
       if (bounds != null
-          && (emitted >= bounds.maxRecordsPerSplit() || now - startedAt >= bounds.maxReadTimeMillis())) {
+          && (emitted >= maxRecords
+              || now - startedAt >= bounds.maxReadTimeMillis()
+              || now - lastRecordAt >= bounds.maxIdleMillis())) {
         return true;
       }
       return idle && !reader.getWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);

@@ -101,7 +101,7 @@ class UnboundedSourceOperatorTest {
   void shouldStopEachSplitAtItsRecordBoundWithoutWatermarks() throws Exception {
     Driver d = new Driver(List.of(List.of(
         new ScriptedSource(List.of(1L, 2L, 3L, 4L)),
-        new ScriptedSource(List.of(10L, 20L, 30L)))), new UnboundedSourceOperator.Bounds(2, Long.MAX_VALUE));
+        new ScriptedSource(List.of(10L, 20L, 30L)))), new UnboundedSourceOperator.Bounds(new long[][] {{2, 2}}, Long.MAX_VALUE, Long.MAX_VALUE));
 
     assertThat(d.emitNext()).isEqualTo(Status.END_OF_INPUT);
     assertThat(d.values()).containsExactly(1L, 10L, 2L, 20L);
@@ -111,12 +111,26 @@ class UnboundedSourceOperatorTest {
   @Test
   void shouldStopEachSplitAtItsReadTime() throws Exception {
     Driver d = new Driver(List.of(List.of(new ScriptedSource(List.of(1L, GAP, GAP, GAP, 2L)))),
-        new UnboundedSourceOperator.Bounds(Long.MAX_VALUE, 25));
+        new UnboundedSourceOperator.Bounds(null, 25, Long.MAX_VALUE));
 
     assertThat(d.emitNext()).isEqualTo(Status.MORE_AVAILABLE);
     d.advanceTime(UnboundedSourceOperator.BACKOFF_MS);
     assertThat(d.emitNext()).isEqualTo(Status.NOTHING_AVAILABLE);
     d.advanceTime(20);
+    assertThat(d.emitNext()).isEqualTo(Status.END_OF_INPUT);
+    assertThat(d.values()).containsExactly(1L);
+  }
+
+  @Test
+  void shouldStopASplitThatHadNoRecordForTheIdleLimitAndSkipSplitsWithoutShare() throws Exception {
+    Driver d = new Driver(List.of(List.of(
+        new ScriptedSource(List.of(1L, GAP, GAP, GAP, 2L)),
+        new ScriptedSource(List.of(7L)))), new UnboundedSourceOperator.Bounds(new long[][] {{5, 0}}, Long.MAX_VALUE, 15));
+
+    assertThat(d.emitNext()).isEqualTo(Status.MORE_AVAILABLE);
+    d.advanceTime(UnboundedSourceOperator.BACKOFF_MS);
+    assertThat(d.emitNext()).isEqualTo(Status.NOTHING_AVAILABLE);
+    d.advanceTime(UnboundedSourceOperator.BACKOFF_MS);
     assertThat(d.emitNext()).isEqualTo(Status.END_OF_INPUT);
     assertThat(d.values()).containsExactly(1L);
   }
