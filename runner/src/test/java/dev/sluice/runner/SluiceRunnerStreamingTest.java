@@ -22,6 +22,7 @@ import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -73,6 +74,15 @@ class SluiceRunnerStreamingTest implements Serializable {
 
     assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
     assertThat(collected(sink)).containsExactlyInAnyOrderElementsOf(numbers(0, 300));
+  }
+
+  @Test
+  void shouldReadABoundedNumberOfRecordsFromAnUnboundedSourceInBatch() {
+    Pipeline p = SluiceTestPipelines.create(2);
+    PCollection<Long> read = p.apply(GenerateSequence.from(0).to(2_000).withMaxReadTime(Duration.standardMinutes(5)));
+    PAssert.that(read).containsInAnyOrder(LongStream.range(0, 2_000).boxed().collect(Collectors.toList()));
+
+    SluiceTestPipelines.run(p);
   }
 
   @Test

@@ -110,6 +110,9 @@ public final class PipelineTranslator {
             node.getFullName(), urn, node.getTransform().getClass().getName(),
             settings.streaming() ? "It is not supported in streaming mode yet." : ""));
       }
+      if (settings.streaming()) {
+        StreamingGuards.check(node.getFullName(), node.getTransform());
+      }
       context.setCurrentTransform(node.toAppliedPTransform(pipeline));
       run(translator, node, urn);
     }

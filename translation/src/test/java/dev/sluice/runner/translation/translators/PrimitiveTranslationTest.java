@@ -206,6 +206,39 @@ class PrimitiveTranslationTest {
   }
 
   @Test
+  void shouldTranslateABoundedReadFromAnUnboundedSourceWholeIntoOneSource() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Ticks", GenerateSequence.from(0).withMaxReadTime(org.joda.time.Duration.standardSeconds(1)));
+
+    JobGraph graph = TestPipelines.translate(p, 2);
+
+    assertThat(graph.vertices()).as("not Beam's Impulse/Split/Reshuffle/Read expansion").singleElement()
+        .satisfies(v -> assertThat(v.name()).startsWith("Ticks/Read("));
+  }
+
+  @Test
+  void shouldShareRecordsOverSplitsAsBeamDoes() {
+    assertThat(BoundedReadFromUnboundedTranslator.shares(10, 4)).containsExactly(3, 3, 2, 2);
+    assertThat(BoundedReadFromUnboundedTranslator.shares(2, 4)).containsExactly(1, 1, 0, 0);
+  }
+
+  @Test
+  void shouldRejectAnUnboundedSideInputInStreaming() {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
+        .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
+            org.apache.beam.sdk.transforms.windowing.FixedWindows.of(org.joda.time.Duration.standardMinutes(1))))
+        .apply(View.asIterable());
+    p.apply(Create.of(1L)).apply("UsesTicks", ParDo.of(new PassThroughFn()).withSideInputs(ticks));
+
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("'UsesTicks/")
+        .hasMessageContaining("beam:transform:pardo:v1")
+        .hasMessageContaining("side input");
+  }
+
+  @Test
   void shouldTranslateATestStreamToOneSourceSubtask() {
     Pipeline p = TestPipelines.create();
     p.apply("Events", TestStream.create(VarIntCoder.of()).addElements(1).advanceWatermarkToInfinity());
@@ -281,6 +314,13 @@ class PrimitiveTranslationTest {
     @ProcessElement
     public void process(@Element KV<String, Integer> e, @StateId("count") ValueState<Integer> state) {
       state.write(e.getValue());
+    }
+  }
+
+  private static final class PassThroughFn extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      out.output(x);
     }
   }
 }
