@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #run} translates the pipeline into a job graph, starts a one-job cluster inside this
  * JVM sized for it (as many slots as the highest vertex parallelism) and submits the job; it
  * returns at once with a {@link SluicePipelineResult}, which closes the cluster when the job
- * ends. Only bounded (batch) pipelines run so far.
+ * ends. A pipeline with unbounded collections, or {@code --streaming=true}, runs in streaming
+ * mode; translation fails naming the transform for what streaming cannot run yet.
  */
 public final class SluiceRunner extends PipelineRunner<PipelineResult> {
 
@@ -74,15 +75,18 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
 
   @Override
   public SluicePipelineResult run(Pipeline pipeline) {
-    if (options.isStreaming()) {
-      throw new UnsupportedOperationException(
-          "Sluice: streaming execution is not supported yet (--streaming=true); run bounded pipelines in batch mode");
-    }
     // Tells TestPipeline that PAssert success counters can be checked through metrics().
     MetricsEnvironment.setMetricsSupported(true);
 
-    PipelineTranslator.prepare(pipeline, false);
-    rejectUnboundedCollections(pipeline);
+    PipelineTranslator.prepare(pipeline, options.isStreaming());
+    // As Beam's Flink runner does: an unbounded collection switches the pipeline to streaming,
+    // except one that batch runs to completion (output of an unbounded-per-element splittable
+    // DoFn, whose restrictions batch processes to their end).
+    if (!options.isStreaming() && !PipelineTranslator.producersOfUnboundedCollections(pipeline).isEmpty()) {
+      LOG.info("The pipeline has unbounded collections: running it in streaming mode ({})",
+          PipelineTranslator.producersOfUnboundedCollections(pipeline).get(0));
+      options.setStreaming(true);
+    }
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);
 
     if (jobGraph.vertices().isEmpty()) {
@@ -115,21 +119,7 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
       engineConfig.put(JobConfig.BUFFER_TIMEOUT_MS, Long.toString(options.getBufferTimeoutMillis()));
     }
     return new SluiceTranslationSettings(
-        options, options.getParallelism(), options.getMaxParallelism(), false, Map.copyOf(engineConfig));
-  }
-
-  /**
-   * Batch execution needs every collection to end; fail before anything starts otherwise.
-   * Collections that are unbounded only because of an unbounded-per-element splittable DoFn are
-   * fine: batch runs each of its restrictions to completion.
-   */
-  private static void rejectUnboundedCollections(Pipeline pipeline) {
-    List<String> producers = PipelineTranslator.producersOfUnboundedCollections(pipeline);
-    if (!producers.isEmpty()) {
-      throw new UnsupportedOperationException(String.format(
-          "Sluice: streaming execution is not supported yet, and %s",
-          producers.get(0)));
-    }
+        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig));
   }
 
   @Override

@@ -10,12 +10,13 @@ import java.util.ServiceLoader;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.PipelineOptionsRegistrar;
 import org.apache.beam.sdk.runners.PipelineRunnerRegistrar;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
 
 /** Options, registration and what SluiceRunner decides before any engine runs. */
@@ -114,25 +115,22 @@ class SluiceRunnerTest {
   }
 
   @Test
-  void shouldRejectStreamingBeforeStartingAnything() {
-    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--streaming=true").as(SluicePipelineOptions.class);
-    Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply(Create.of(1, 2, 3));
+  void shouldTranslateInStreamingModeWhenAsked() {
+    SluiceRunner runner = SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs("--streaming=true").create());
 
-    assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("streaming execution is not supported yet");
+    assertThat(runner.translationSettings().streaming()).isTrue();
   }
 
   @Test
-  void shouldRejectUnboundedCollectionsInBatchMode() {
-    SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
+  void shouldFailClearlyOnWhatStreamingCannotRunYet() {
+    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--streaming=true").as(SluicePipelineOptions.class);
     Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply("Ticks", GenerateSequence.from(0));
+    // An unbounded-per-element splittable DoFn needs checkpointed restrictions in streaming.
+    pipeline.apply("Ticks", PeriodicImpulse.create().withInterval(org.joda.time.Duration.standardSeconds(1)));
 
     assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("streaming execution is not supported yet")
-        .hasMessageContaining("Ticks");
+        .hasMessageContaining("Ticks")
+        .hasMessageContaining("beam:transform:sdf_process_keyed_elements:v1");
   }
 }

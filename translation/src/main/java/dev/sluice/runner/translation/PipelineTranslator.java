@@ -46,18 +46,22 @@ public final class PipelineTranslator {
 
   /**
    * Rewrites the pipeline into the primitives Sluice executes: SDF-wrapped reads back to
-   * primitive reads, and (batch) splittable DoFns, bounded or unbounded per element, to plain
-   * DoFns that process each restriction to its end ({@link RunToCompletionSplittableOverrideFactory}).
+   * primitive reads, and splittable DoFns to plain DoFns that process each restriction to its
+   * end ({@link RunToCompletionSplittableOverrideFactory}). In batch every splittable DoFn is
+   * rewritten so, bounded or unbounded per element; in streaming only those with bounded output
+   * are, and an unbounded splittable DoFn stays a {@code ProcessKeyedElements} primitive, which
+   * translation rejects by name (it needs keyed state and timers to checkpoint and resume
+   * restrictions).
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
-    if (!streaming) {
-      pipeline.replaceAll(List.of(
-          PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
-          PTransformOverride.of(
-              PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-              new RunToCompletionSplittableOverrideFactory<>())));
-    }
+    pipeline.replaceAll(List.of(
+        PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
+        PTransformOverride.of(
+            streaming
+                ? PTransformMatchers.splittableProcessKeyedBounded()
+                : PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
+            new RunToCompletionSplittableOverrideFactory<>())));
   }
 
   /**
@@ -125,7 +129,7 @@ public final class PipelineTranslator {
         return CompositeBehavior.ENTER_TRANSFORM;
       }
       String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
-      TransformTranslator<PTransform<?, ?>> translator = urn == null ? null : registry.composite(urn);
+      TransformTranslator<PTransform<?, ?>> translator = registry.composite(urn, node.getTransform());
       if (translator == null) {
         return CompositeBehavior.ENTER_TRANSFORM;
       }
@@ -145,7 +149,10 @@ public final class PipelineTranslator {
         throw new UnsupportedOperationException(String.format(
             "Sluice cannot run transform '%s' (URN %s, %s): no translator for it. %s",
             node.getFullName(), urn, node.getTransform().getClass().getName(),
-            settings.streaming() ? "Streaming execution is not supported yet." : ""));
+            settings.streaming() ? "It is not supported in streaming mode yet." : ""));
+      }
+      if (settings.streaming()) {
+        StreamingGuards.check(node.getFullName(), node.getTransform());
       }
       context.setCurrentTransform(node.toAppliedPTransform(pipeline));
       run(translator, node, urn);

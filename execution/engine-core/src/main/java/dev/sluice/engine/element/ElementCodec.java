@@ -8,6 +8,7 @@ package dev.sluice.engine.element;
  * RECORD           [tag=1][timestamp: 8][length: 4][payload: length bytes, the edge's TypeSerializer]
  * WATERMARK        [tag=2][watermark: 8]
  * END_OF_PARTITION [tag=3]
+ * STREAM_STATUS    [tag=4][status: 1]   0 = active, 1 = idle
  * </pre>
  *
  * All integers are big-endian. The length prefix lets a reader tell whether a record is complete
@@ -18,11 +19,16 @@ public final class ElementCodec {
   public static final byte RECORD = 1;
   public static final byte WATERMARK = 2;
   public static final byte END_OF_PARTITION = 3;
+  /** The producer became idle or active again; see {@code WatermarkValve}. */
+  public static final byte STREAM_STATUS = 4;
 
   /** Tag + timestamp + payload length. */
   public static final int RECORD_HEADER_LENGTH = 1 + 8 + 4;
   public static final int WATERMARK_LENGTH = 1 + 8;
   public static final int END_OF_PARTITION_LENGTH = 1;
+  public static final int STREAM_STATUS_LENGTH = 1 + 1;
+  public static final byte STATUS_ACTIVE = 0;
+  public static final byte STATUS_IDLE = 1;
 
   private ElementCodec() {}
 
@@ -32,6 +38,7 @@ public final class ElementCodec {
       case RECORD -> RECORD_HEADER_LENGTH;
       case WATERMARK -> WATERMARK_LENGTH;
       case END_OF_PARTITION -> END_OF_PARTITION_LENGTH;
+      case STREAM_STATUS -> STREAM_STATUS_LENGTH;
       default -> throw corrupt(tag);
     };
   }
@@ -52,6 +59,8 @@ public final class ElementCodec {
         return WATERMARK_LENGTH;
       case END_OF_PARTITION:
         return END_OF_PARTITION_LENGTH;
+      case STREAM_STATUS:
+        return available < STREAM_STATUS_LENGTH ? -1 : STREAM_STATUS_LENGTH;
       default:
         throw corrupt(tag);
     }

@@ -50,6 +50,7 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
   // The last decoded element: consumer task thread only.
   private Object value;
   private long timestamp;
+  private boolean idle;
 
   LocalInputChannel(
       InputGate gate,
@@ -95,6 +96,11 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
     return timestamp;
   }
 
+  /** For the last {@link ElementCodec#STREAM_STATUS} read: whether the producer is idle. */
+  public boolean idle() {
+    return idle;
+  }
+
   /** True when the current buffer was used up by the last read (the gate then moves on). */
   boolean bufferExhausted() {
     return buffer == null;
@@ -128,7 +134,7 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
    * Decodes the next element.
    *
    * @return the element's tag ({@link ElementCodec#RECORD}, {@link ElementCodec#WATERMARK},
-   *     {@link ElementCodec#END_OF_PARTITION}), or {@link #NONE} when no complete element is there
+   *     {@link ElementCodec#END_OF_PARTITION}, {@link ElementCodec#STREAM_STATUS}), or {@link #NONE} when no complete element is there
    */
   public int readNext() throws IOException {
     while (true) {
@@ -210,6 +216,10 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
       case ElementCodec.WATERMARK -> {
         value = null;
         timestamp = ElementCodec.getLong(bytes, offset + 1);
+      }
+      case ElementCodec.STREAM_STATUS -> {
+        value = null;
+        idle = bytes[offset + 1] == ElementCodec.STATUS_IDLE;
       }
       case ElementCodec.END_OF_PARTITION -> {
         value = null;

@@ -27,8 +27,15 @@ final class ChainOutput implements Output {
   private final String[] allTargetNames;
   private final RecordWriter[] allWriters;
   private long lastWatermark = Long.MIN_VALUE;
+  private final StreamStatusMaintainer status;
 
   ChainOutput(List<List<Target>> chained, List<List<RecordWriter>> network) {
+    this(chained, network, new StreamStatusMaintainer(List.of()));
+  }
+
+  /** @param status the task's stream status, shared by all chain nodes' outputs */
+  ChainOutput(List<List<Target>> chained, List<List<RecordWriter>> network, StreamStatusMaintainer status) {
+    this.status = status;
     int ports = chained.size();
     targets = new Operator[ports][];
     targetInputs = new int[ports][];
@@ -84,6 +91,9 @@ final class ChainOutput implements Output {
       }
     }
     RecordWriter[] ws = writers[port];
+    if (ws.length > 0 && status.isIdle()) {
+      status.setIdle(false); // consumers must count us again before they see our data
+    }
     for (int i = 0; i < ws.length; i++) {
       ws[i].emit(value, timestamp);
     }
@@ -104,8 +114,16 @@ final class ChainOutput implements Output {
         throw new ExceptionInChainedOperator(allTargetNames[i], e);
       }
     }
+    if (allWriters.length > 0 && status.isIdle()) {
+      status.setIdle(false);
+    }
     for (RecordWriter w : allWriters) {
       w.broadcastWatermark(watermark);
     }
+  }
+
+  @Override
+  public void markIdle(boolean idle) {
+    status.setIdle(idle);
   }
 }

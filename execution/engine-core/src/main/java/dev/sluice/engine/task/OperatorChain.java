@@ -44,6 +44,7 @@ final class OperatorChain {
   private final ChainOutput[] outputs;
   private final List<RecordWriter> writers = new ArrayList<>();
   private final List<ResultPartition> partitions = new ArrayList<>();
+  private final StreamStatusMaintainer streamStatus = new StreamStatusMaintainer(writers);
   private boolean[] opened;
 
   OperatorChain(TaskDeploymentDescriptor tdd, LocalShuffleEnvironment shuffle, boolean flushEveryRecord) {
@@ -108,7 +109,7 @@ final class OperatorChain {
         }
         network.add(ws);
       }
-      outputs[i] = new ChainOutput(chained, network);
+      outputs[i] = new ChainOutput(chained, network, streamStatus);
     }
   }
 
@@ -118,6 +119,11 @@ final class OperatorChain {
 
   ChainOutput headOutput() {
     return outputs[0];
+  }
+
+  /** The stream status of this task's outputs (idle or active). */
+  StreamStatusMaintainer streamStatus() {
+    return streamStatus;
   }
 
   String name(int node) {

@@ -19,6 +19,11 @@ import java.util.Arrays;
  * selection is re-read after every element. If it names no input that is still open, all open
  * inputs are read (an operator cannot stall the task by selecting an ended input).
  *
+ * <p>Idleness: a {@link ElementCodec#STREAM_STATUS} event marks a channel idle or active in its
+ * input's valve (an idle channel leaves the minimum). When every input still open is idle, the
+ * task itself is idle and tells its consumers through the {@link StreamStatusMaintainer}; it is
+ * active again as soon as one channel is.
+ *
  * <p>Task thread only.
  */
 final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
@@ -31,6 +36,9 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
   private final long[] deliveredWatermark;
   private int openInputs;
   private final TaskMailbox.ThrowingRunnable onAllInputsEnded;
+  private final StreamStatusMaintainer streamStatus;
+  /** Whether all open inputs were idle at the last status change. */
+  private boolean inputsIdle;
   private int[] lastSelection;
   /** Null when all inputs may be read. */
   private boolean[] selectedMask;
@@ -39,6 +47,20 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
    * @param channelsPerInput number of channels of each input number of the head
    */
   StreamInputProcessor(InputGate gate, Operator head, int[] channelsPerInput, TaskMailbox.ThrowingRunnable onAllInputsEnded) {
+    this(gate, head, channelsPerInput, onAllInputsEnded, new StreamStatusMaintainer(java.util.List.of()));
+  }
+
+  /**
+   * @param channelsPerInput number of channels of each input number of the head
+   * @param streamStatus the task's output status, made idle while all inputs are idle
+   */
+  StreamInputProcessor(
+      InputGate gate,
+      Operator head,
+      int[] channelsPerInput,
+      TaskMailbox.ThrowingRunnable onAllInputsEnded,
+      StreamStatusMaintainer streamStatus) {
+    this.streamStatus = streamStatus;
     this.gate = gate;
     this.head = head;
     this.onAllInputsEnded = onAllInputsEnded;
@@ -79,6 +101,12 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
           deliverWatermark(input, valves[input].current());
         }
       }
+      case ElementCodec.STREAM_STATUS -> {
+        if (valves[input].onStreamStatus(c.channelIndexInInput(), c.idle())) {
+          deliverWatermark(input, valves[input].current());
+        }
+        updateIdleness();
+      }
       case ElementCodec.END_OF_PARTITION -> {
         WatermarkValve valve = valves[input];
         boolean advanced = valve.onChannelEnded(c.channelIndexInInput());
@@ -87,6 +115,7 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
         } else if (advanced) {
           deliverWatermark(input, valve.current());
         }
+        updateIdleness();
       }
       default -> throw new IllegalStateException("Unexpected element tag " + tag);
     }
@@ -104,6 +133,18 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
     head.endInput(input);
     if (openInputs == 0) {
       onAllInputsEnded.run();
+    }
+  }
+
+  /** The task is idle while every open input is idle; tells consumers when that changes. */
+  private void updateIdleness() {
+    boolean idle = openInputs > 0;
+    for (int i = 0; i < valves.length && idle; i++) {
+      idle = inputEnded[i] || valves[i].isIdle();
+    }
+    if (idle != inputsIdle) {
+      inputsIdle = idle;
+      streamStatus.setIdle(idle);
     }
   }
 

@@ -259,7 +259,7 @@ public final class Task {
     } else {
       gate = environment.shuffle().createInputGate(mailbox::signal);
       int[] channelsPerInput = createInputChannels(graph, vertex);
-      inputProcessor = new StreamInputProcessor(gate, chain.head(), channelsPerInput, this::endOfInput);
+      inputProcessor = new StreamInputProcessor(gate, chain.head(), channelsPerInput, this::endOfInput, chain.streamStatus());
       action = inputProcessor;
     }
     processor = new MailboxProcessor(mailbox, action);

@@ -8,6 +8,12 @@ import java.util.Arrays;
  * that ended leaves the minimum (it counts as +infinity), so once every channel ended the
  * input's watermark is {@link Watermarks#MAX}.
  *
+ * <p>Idleness: a channel whose producer marked itself idle leaves the minimum too, until it is
+ * active again; the minimum is then taken over the active channels only. When no channel is
+ * active (all idle or ended, not all ended) the watermark stays where it is and the input is
+ * {@link #isIdle() idle}. A channel that comes back with a watermark behind {@link #current()}
+ * holds further advances back until it catches up; the watermark never goes back.
+ *
  * <p>Invariant: {@link #current()} never decreases. A channel's watermark that goes backwards is
  * ignored. Task thread only; O(channels) per update, which is fine for the few channels a task
  * has (watermarks are rare compared to records).
@@ -16,13 +22,17 @@ public final class WatermarkValve {
 
   private final long[] channelWatermarks;
   private final boolean[] ended;
+  private final boolean[] idle;
   private int endedCount;
+  /** Channels that are idle and not ended. */
+  private int idleCount;
   private long current = Watermarks.MIN;
 
   public WatermarkValve(int numberOfChannels) {
     channelWatermarks = new long[numberOfChannels];
     Arrays.fill(channelWatermarks, Watermarks.MIN);
     ended = new boolean[numberOfChannels];
+    idle = new boolean[numberOfChannels];
     if (numberOfChannels == 0) {
       current = Watermarks.MAX;
     }
@@ -52,8 +62,31 @@ public final class WatermarkValve {
     }
     ended[channel] = true;
     endedCount++;
+    if (idle[channel]) {
+      idle[channel] = false;
+      idleCount--;
+    }
     channelWatermarks[channel] = Watermarks.MAX;
     return recompute();
+  }
+
+  /**
+   * A channel's producer became idle or active again.
+   *
+   * @return true when the input's watermark advanced (an idle channel left the minimum)
+   */
+  public boolean onStreamStatus(int channel, boolean channelIdle) {
+    if (ended[channel] || idle[channel] == channelIdle) {
+      return false;
+    }
+    idle[channel] = channelIdle;
+    idleCount += channelIdle ? 1 : -1;
+    return recompute();
+  }
+
+  /** Whether no channel is active: every channel is idle or ended, and not all ended. */
+  public boolean isIdle() {
+    return idleCount > 0 && idleCount + endedCount == ended.length;
   }
 
   public boolean allEnded() {
@@ -70,9 +103,14 @@ public final class WatermarkValve {
   }
 
   private boolean recompute() {
+    if (isIdle()) {
+      return false; // nothing active to take a minimum over: stay
+    }
     long min = Watermarks.MAX;
-    for (long w : channelWatermarks) {
-      min = Math.min(min, w);
+    for (int c = 0; c < channelWatermarks.length; c++) {
+      if (!idle[c]) {
+        min = Math.min(min, channelWatermarks[c]);
+      }
     }
     if (min > current) {
       current = min;

@@ -159,6 +159,65 @@ class StreamInputProcessorTest {
     assertThat(calls).containsExactly("allInputsEnded");
   }
 
+  @Test
+  void shouldLeaveAnIdleChannelOutOfTheMinimumAndMakeTheTaskIdleWhenAllInputsAre() throws Exception {
+    RecordWriter out = writer(9, 0);
+    StreamStatusMaintainer status = new StreamStatusMaintainer(List.of(out));
+    InputGate gate = shuffle.createInputGate(() -> {});
+    LongSerializer serializer = new LongSerializer("sip");
+    RecordWriter c0 = writer(2, 0);
+    RecordWriter c1 = writer(2, 1);
+    RecordWriter d = writer(3, 0);
+    gate.addChannel(0, 0, new ResultPartitionId(job, 2, 0), 0, serializer);
+    gate.addChannel(0, 1, new ResultPartitionId(job, 2, 1), 0, serializer);
+    gate.addChannel(1, 0, new ResultPartitionId(job, 3, 0), 0, serializer);
+    gate.requestPartitions();
+    InputGate downstream = shuffle.createInputGate(() -> {});
+    downstream.addChannel(0, 0, new ResultPartitionId(job, 9, 0), 0, serializer);
+    downstream.requestPartitions();
+    processor = new StreamInputProcessor(gate, new RecordingOperator(), new int[] {2, 1}, () -> {}, status);
+
+    c1.broadcastStreamStatus(true);
+    c0.broadcastWatermark(10);
+    runAll();
+    assertThat(calls).as("idle c1 does not hold input 0 back").containsExactly("wm:0:10");
+    assertThat(status.isIdle()).isFalse();
+
+    c0.broadcastStreamStatus(true);
+    runAll();
+    assertThat(status.isIdle()).as("input 1 is still active").isFalse();
+    d.broadcastStreamStatus(true);
+    runAll();
+    assertThat(status.isIdle()).isTrue();
+    assertThat(statusEvents(downstream)).containsExactly(true);
+
+    c1.broadcastStreamStatus(false);
+    c1.broadcastWatermark(5);
+    c1.broadcastWatermark(15);
+    runAll();
+    assertThat(status.isIdle()).isFalse();
+    assertThat(statusEvents(downstream)).containsExactly(false);
+    assertThat(calls).as("back at 5, behind 10: no advance until past it").containsExactly("wm:0:10", "wm:0:15");
+
+    c1.finish();
+    d.finish();
+    runAll();
+    assertThat(status.isIdle()).as("only idle c0 is left open").isTrue();
+    assertThat(statusEvents(downstream)).containsExactly(true);
+  }
+
+  /** The stream status events (true = idle) waiting in {@code gate}. */
+  private static List<Boolean> statusEvents(InputGate gate) throws Exception {
+    List<Boolean> events = new ArrayList<>();
+    int tag;
+    while ((tag = gate.pollNext(null)) != dev.sluice.engine.network.LocalInputChannel.NONE) {
+      if (tag == dev.sluice.engine.element.ElementCodec.STREAM_STATUS) {
+        events.add(gate.lastChannel().idle());
+      }
+    }
+    return events;
+  }
+
   private void runAll() throws Exception {
     while (processor.runStep()) {
       // step until nothing is available

@@ -23,6 +23,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -176,26 +178,72 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectUnboundedReads() {
+  void shouldTranslateAnUnboundedReadToASourceOfFullParallelism() {
     Pipeline p = TestPipelines.create();
     p.apply("Ticks", GenerateSequence.from(0));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
+    JobGraph graph = TestPipelines.translate(p, 3, true);
+
+    assertThat(graph.vertices()).singleElement().satisfies(v -> {
+      assertThat(v.parallelism()).isEqualTo(3);
+      assertThat(v.name()).contains("Ticks");
+    });
+  }
+
+  @Test
+  void shouldTranslateABoundedReadFromAnUnboundedSourceWholeIntoOneSource() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Ticks", GenerateSequence.from(0).withMaxReadTime(org.joda.time.Duration.standardSeconds(1)));
+
+    JobGraph graph = TestPipelines.translate(p, 2);
+
+    assertThat(graph.vertices()).as("not Beam's Impulse/Split/Reshuffle/Read expansion").singleElement()
+        .satisfies(v -> assertThat(v.name()).startsWith("Ticks/Read("));
+  }
+
+  @Test
+  void shouldShareRecordsOverSplitsAsBeamDoes() {
+    assertThat(BoundedReadFromUnboundedTranslator.shares(10, 4)).containsExactly(3, 3, 2, 2);
+    assertThat(BoundedReadFromUnboundedTranslator.shares(2, 4)).containsExactly(1, 1, 0, 0);
+  }
+
+  @Test
+  void shouldRejectAnUnboundedSideInputInStreaming() {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
+        .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
+            org.apache.beam.sdk.transforms.windowing.FixedWindows.of(org.joda.time.Duration.standardMinutes(1))))
+        .apply(View.asIterable());
+    p.apply(Create.of(1L)).apply("UsesTicks", ParDo.of(new PassThroughFn()).withSideInputs(ticks));
+
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("Ticks")
-        .hasMessageContaining("beam:transform:read:v1")
-        .hasMessageContaining("unbounded");
+        .hasMessageContaining("'UsesTicks/")
+        .hasMessageContaining("beam:transform:pardo:v1")
+        .hasMessageContaining("side input");
+  }
+
+  @Test
+  void shouldTranslateATestStreamToOneSourceSubtask() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Events", TestStream.create(VarIntCoder.of()).addElements(1).advanceWatermarkToInfinity());
+
+    JobGraph graph = TestPipelines.translate(p, 3, true);
+
+    assertThat(graph.vertices()).singleElement().satisfies(v -> assertThat(v.parallelism()).isEqualTo(1));
   }
 
   @Test
   void shouldNameTransformAndUrnOfATransformWithoutTranslator() {
     Pipeline p = TestPipelines.create();
-    p.apply("Events", TestStream.create(VarIntCoder.of()).addElements(1).advanceWatermarkToInfinity());
+    // An unbounded splittable DoFn: streaming leaves it a ProcessKeyedElements primitive.
+    p.apply("Ticks", PeriodicImpulse.create());
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Events'")
-        .hasMessageContaining("beam:transform:teststream:v1");
+        .hasMessageContaining("'Ticks/")
+        .hasMessageContaining(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN)
+        .hasMessageContaining("streaming");
   }
 
   /** Evens to the main output, odds (as text) to the second. */
@@ -244,6 +292,13 @@ class PrimitiveTranslationTest {
     @ProcessElement
     public void process(@Element KV<String, Integer> e, @StateId("count") ValueState<Integer> state) {
       state.write(e.getValue());
+    }
+  }
+
+  private static final class PassThroughFn extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      out.output(x);
     }
   }
 }
