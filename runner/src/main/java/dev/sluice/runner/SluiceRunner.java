@@ -9,6 +9,7 @@ import dev.sluice.engine.graph.JobVertex;
 import dev.sluice.runner.translation.PipelineTranslator;
 import dev.sluice.runner.translation.SluiceTranslationSettings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -17,9 +18,6 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
-import org.apache.beam.sdk.runners.TransformHierarchy;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,18 +118,18 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
         options, options.getParallelism(), options.getMaxParallelism(), false, Map.copyOf(engineConfig));
   }
 
-  /** Batch execution needs every collection bounded; fail before anything starts otherwise. */
+  /**
+   * Batch execution needs every collection to end; fail before anything starts otherwise.
+   * Collections that are unbounded only because of an unbounded-per-element splittable DoFn are
+   * fine: batch runs each of its restrictions to completion.
+   */
   private static void rejectUnboundedCollections(Pipeline pipeline) {
-    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
-      @Override
-      public void visitValue(PValue value, TransformHierarchy.Node producer) {
-        if (value instanceof PCollection<?> pc && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-          throw new UnsupportedOperationException(String.format(
-              "Sluice: streaming execution is not supported yet, and '%s' produces the unbounded collection %s",
-              producer.getFullName(), pc.getName()));
-        }
-      }
-    });
+    List<String> producers = PipelineTranslator.producersOfUnboundedCollections(pipeline);
+    if (!producers.isEmpty()) {
+      throw new UnsupportedOperationException(String.format(
+          "Sluice: streaming execution is not supported yet, and %s",
+          producers.get(0)));
+    }
   }
 
   @Override

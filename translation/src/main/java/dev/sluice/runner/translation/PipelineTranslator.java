@@ -2,7 +2,10 @@ package dev.sluice.runner.translation;
 
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.engine.graph.JobGraphBuilder;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.PTransformOverride;
@@ -11,7 +14,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
-import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +46,8 @@ public final class PipelineTranslator {
 
   /**
    * Rewrites the pipeline into the primitives Sluice executes: SDF-wrapped reads back to
-   * primitive reads, and (batch) splittable DoFns to plain DoFns that process each restriction
-   * to its end.
+   * primitive reads, and (batch) splittable DoFns, bounded or unbounded per element, to plain
+   * DoFns that process each restriction to its end ({@link RunToCompletionSplittableOverrideFactory}).
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
@@ -52,8 +56,44 @@ public final class PipelineTranslator {
           PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
           PTransformOverride.of(
               PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-              new SplittableParDoNaiveBounded.OverrideFactory<>())));
+              new RunToCompletionSplittableOverrideFactory<>())));
     }
+  }
+
+  /**
+   * Batch: the UNBOUNDED collections of a prepared pipeline that cannot run to completion, i.e.
+   * all except those that are unbounded only because an unbounded-per-element splittable DoFn
+   * (processed to completion, see {@link #prepare}) produced them or their inputs. Unbounded
+   * reads stay in the result. Returns one description per such collection:
+   * {@code "'<producer>' produces the unbounded collection <name>"}.
+   */
+  public static List<String> producersOfUnboundedCollections(Pipeline pipeline) {
+    Set<PCollection<?>> runToCompletion = new HashSet<>();
+    List<String> producers = new ArrayList<>();
+    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitValue(PValue value, TransformHierarchy.Node producer) {
+        if (!(value instanceof PCollection<?> pc) || pc.isBounded() != PCollection.IsBounded.UNBOUNDED
+            || runToCompletion.contains(pc)) {
+          return;
+        }
+        boolean fromSplittable = RunToCompletionSplittableOverrideFactory.isRunToCompletionProcess(producer);
+        boolean hasUnboundedInput = false;
+        boolean allUnboundedInputsComplete = true;
+        for (PValue input : producer.getInputs().values()) {
+          if (input instanceof PCollection<?> in && in.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+            hasUnboundedInput = true;
+            allUnboundedInputsComplete &= runToCompletion.contains(in);
+          }
+        }
+        if (fromSplittable || (hasUnboundedInput && allUnboundedInputsComplete)) {
+          runToCompletion.add(pc);
+        } else {
+          producers.add("'" + producer.getFullName() + "' produces the unbounded collection " + pc.getName());
+        }
+      }
+    });
+    return producers;
   }
 
   /** Translates a prepared pipeline. */

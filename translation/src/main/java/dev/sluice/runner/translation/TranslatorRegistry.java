@@ -35,7 +35,7 @@ public final class TranslatorRegistry {
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN,
         new dev.sluice.runner.translation.translators.CombinePerKeyTranslator<>());
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.RESHUFFLE_URN,
-        dev.sluice.runner.translation.translators.ReshuffleTranslator.arbitrarily());
+        dev.sluice.runner.translation.translators.ReshuffleTranslator.perKeyIfKv());
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN,
         dev.sluice.runner.translation.translators.ReshuffleTranslator.arbitrarily());
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_BY_KEY_URN,

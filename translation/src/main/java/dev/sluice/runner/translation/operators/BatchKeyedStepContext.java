@@ -10,13 +10,13 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StateTag;
-import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -35,13 +35,9 @@ import org.joda.time.Instant;
  *
  * <p>Mailbox thread only.
  */
-final class BatchKeyedStepContext implements StepContext {
+final class BatchKeyedStepContext implements KeyedStepContext {
 
-  /** Fires one timer of one key; the key is already current. */
-  @FunctionalInterface
-  interface TimerCallback {
-    void onTimer(Object key, TimerData timer, BoundedWindow window) throws Exception;
-  }
+  private final DoFn.BundleFinalizer finalizer;
 
   private static final class KeyState {
     final Object key;
@@ -64,10 +60,22 @@ final class BatchKeyedStepContext implements StepContext {
   private final TimerInternals currentTimers = new CurrentKeyTimers();
 
   BatchKeyedStepContext(Coder<Object> keyCoder) {
-    this.keyCoder = keyCoder;
+    this(keyCoder, null);
   }
 
-  void setCurrentKey(Object key) throws Exception {
+  /** @param finalizer the DoFn's bundle finalizer; null: none (then Beam's default throws) */
+  BatchKeyedStepContext(Coder<Object> keyCoder, DoFn.BundleFinalizer finalizer) {
+    this.keyCoder = keyCoder;
+    this.finalizer = finalizer;
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return finalizer == null ? KeyedStepContext.super.bundleFinalizer() : finalizer;
+  }
+
+  @Override
+  public void setCurrentKey(Object key) throws Exception {
     EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
     KeyState state = keys.get(encoded);
     if (state == null) {
@@ -105,7 +113,8 @@ final class BatchKeyedStepContext implements StepContext {
    * moves to the end: no more processing time will pass for a finished batch job, and the
    * window's garbage-collection timer (with {@code @OnWindowExpiration}) must come last.
    */
-  void fireTimers(long watermark, TimerCallback callback) throws Exception {
+  @Override
+  public void fireTimers(long watermark, TimerCallback callback) throws Exception {
     boolean end = watermark == Watermarks.MAX;
     Instant time = end ? BoundedWindow.TIMESTAMP_MAX_VALUE : new Instant(watermark);
     if (time.isAfter(inputWatermark)) {
@@ -147,7 +156,8 @@ final class BatchKeyedStepContext implements StepContext {
     return t;
   }
 
-  private static BoundedWindow windowOf(StateNamespace namespace) {
+  /** The window of a timer's namespace (the global window for the global namespace). */
+  static BoundedWindow windowOf(StateNamespace namespace) {
     if (namespace instanceof StateNamespaces.WindowNamespace<?> w) {
       return w.getWindow();
     }

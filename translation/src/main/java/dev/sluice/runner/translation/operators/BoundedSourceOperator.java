@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
@@ -39,6 +40,7 @@ public final class BoundedSourceOperator<T> implements SourceOperator {
   private final String stepName;
   private final List<List<BoundedSource<T>>> splitsPerSubtask;
   private final SerializablePipelineOptions options;
+  private final MetricsContainerImpl splitMetrics;
 
   /** Mailbox thread only. */
   private List<BoundedSource<T>> splits;
@@ -53,16 +55,34 @@ public final class BoundedSourceOperator<T> implements SourceOperator {
    */
   public BoundedSourceOperator(
       String stepName, List<List<BoundedSource<T>>> splitsPerSubtask, SerializablePipelineOptions options) {
+    this(stepName, splitsPerSubtask, options, null);
+  }
+
+  /**
+   * @param splitMetrics Beam metrics that the source reported while it was split at translation
+   *     (null: none); subtask 0 adds them to its own, so that they are counted exactly once
+   */
+  public BoundedSourceOperator(
+      String stepName,
+      List<List<BoundedSource<T>>> splitsPerSubtask,
+      SerializablePipelineOptions options,
+      MetricsContainerImpl splitMetrics) {
     this.stepName = stepName;
     this.splitsPerSubtask = splitsPerSubtask;
     this.options = options;
+    this.splitMetrics = splitMetrics;
   }
 
   @Override
   public void open(OperatorContext context, Output output) {
     int index = context.subtaskIndex();
     splits = index < splitsPerSubtask.size() ? splitsPerSubtask.get(index) : List.of();
-    metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(stepName);
+    MetricsContainerImpl container =
+        context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(stepName);
+    if (index == 0 && splitMetrics != null) {
+      container.update(splitMetrics);
+    }
+    metrics = container;
     taskName = context.taskName();
     LOG.debug("{} reads {} splits of {}", taskName, splits.size(), stepName);
   }

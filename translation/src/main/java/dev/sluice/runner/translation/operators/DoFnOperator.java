@@ -20,6 +20,8 @@ import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
@@ -42,10 +44,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Beam {@link DoFn} through runners-core {@link DoFnRunners#simpleRunner}. A stateful
- * DoFn (state or timers; batch only) gets per-key state and timers from a
- * {@link BatchKeyedStepContext}: its input arrives HASH-partitioned by key, and event-time
- * timers fire as the watermark passes them (in batch: at the end of input, with processing-time
- * timers).
+ * DoFn (state or timers) gets per-key state and timers from a {@link KeyedStepContext}: its
+ * input arrives HASH-partitioned by key. In batch ({@link BatchKeyedStepContext}, in memory)
+ * timers fire at the end of input, processing-time ones first; in streaming
+ * ({@link StreamingKeyedStepContext}, the engine's keyed state backend) event-time timers fire
+ * as the watermark passes them, processing-time timers from the task's processing time service,
+ * and the forwarded watermark is held at the earliest output timestamp of a pending timer.
  * Input 0 is the main input; input {@code 1 + i} is side input {@code i} of {@link Spec#sideInputs()}.
  * Output port {@code p} carries the output whose tag maps to {@code p} in {@link Spec#outputPorts()}.
  *
@@ -60,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * last side input ended; the input watermark is held meanwhile. Main input elements run in
  * bundles: a bundle starts at the first element after the previous one finished and finishes
  * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
- * emit) and in {@code finish}. {@code close}: {@code @Teardown}, spill file deleted.
+ * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
+ * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
  * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
@@ -104,6 +109,8 @@ public final class DoFnOperator extends AbstractOperator {
       implements Serializable {}
 
   private final Spec spec;
+  /** Streaming: a stateful DoFn's state and timers live in the engine's keyed state backend. */
+  private final boolean streaming;
 
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
@@ -111,25 +118,38 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
   /** Non-null for a stateful DoFn. */
-  private BatchKeyedStepContext keyed;
+  private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
   private int sideInputsRunning;
   /** Main input elements that arrived before every side input ended; null without side inputs. */
   private SpillingBuffer<WindowedValue<Object>> pushedBack;
+  private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
+  /** The last watermark forwarded. */
+  private long emittedWatermark = Watermarks.MIN;
 
   /** Whether {@code @Setup} was called (it runs before the first bundle). */
   private boolean setUp;
   private PipelineOptions pipelineOptions;
 
   public DoFnOperator(Spec spec) {
+    this(spec, false);
+  }
+
+  /**
+   * @param streaming whether a stateful DoFn keeps its state and timers in the engine's keyed
+   *     state backend ({@link StreamingKeyedStepContext}: timers fire as the watermark and
+   *     processing time pass them) instead of in memory until the end of input (batch)
+   */
+  public DoFnOperator(Spec spec, boolean streaming) {
     this.spec = spec;
+    this.streaming = streaming;
   }
 
   @Override
@@ -159,12 +179,17 @@ public final class DoFnOperator extends AbstractOperator {
           spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
       pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
     }
+    finalizations = new PendingBundleFinalizations(spec.stepName());
     StepContext stepContext;
     if (spec.keyCoder() != null) {
-      keyed = new BatchKeyedStepContext((Coder<Object>) spec.keyCoder());
+      keyed = streaming
+          ? new StreamingKeyedStepContext(context, (Coder<Object>) spec.keyCoder(),
+              spec.windowingStrategy().getWindowFn().windowCoder(), this::onKeyedTimer, this::finishBundle,
+              finalizations)
+          : new BatchKeyedStepContext((Coder<Object>) spec.keyCoder(), finalizations);
       stepContext = keyed;
     } else {
-      stepContext = new StatelessStepContext(spec.stepName());
+      stepContext = new StatelessStepContext(spec.stepName(), finalizations);
     }
     DoFnRunner<Object, Object> simple = DoFnRunners.simpleRunner(
         options,
@@ -242,20 +267,27 @@ public final class DoFnOperator extends AbstractOperator {
   private void advanceWatermark(long watermark) throws Exception {
     fireTimers(watermark);
     finishBundle();
-    output.emitWatermark(watermark);
+    long out = keyed == null ? watermark : keyed.outputWatermark(watermark);
+    if (out > emittedWatermark) { // a held output watermark may stay where it was
+      emittedWatermark = out;
+      output.emitWatermark(out);
+    }
   }
 
   private void fireTimers(long watermark) throws Exception {
     if (keyed == null) {
       return;
     }
-    keyed.fireTimers(watermark, (key, timer, window) -> {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        startBundleIfNeeded();
-        runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
-            timer.getOutputTimestamp(), timer.getDomain());
-      }
-    });
+    keyed.fireTimers(watermark, this::onKeyedTimer);
+  }
+
+  /** A timer of the current key fired (from a watermark, the end of input, or processing time). */
+  private void onKeyedTimer(Object key, TimerData timer, BoundedWindow window) throws Exception {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      startBundleIfNeeded();
+      runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+          timer.getOutputTimestamp(), timer.getDomain());
+    }
   }
 
   @Override
@@ -269,6 +301,9 @@ public final class DoFnOperator extends AbstractOperator {
 
   @Override
   public void close() {
+    if (keyed != null) {
+      keyed.close();
+    }
     if (pushedBack != null) {
       try {
         pushedBack.close();
@@ -306,6 +341,7 @@ public final class DoFnOperator extends AbstractOperator {
       } else {
         keyed.setCurrentKey(((KV<?, ?>) value.getValue()).getKey());
         runner.processElement(value); // the stateful runner explodes windows: state is per window
+        keyed.afterElement();
       }
     }
     if (++elementsInBundle >= spec.maxBundleSize()) {
@@ -342,6 +378,8 @@ public final class DoFnOperator extends AbstractOperator {
       bundleOpen = false;
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
+        // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).
+        finalizations.finalizeBundle(context.taskName());
       }
     }
   }
@@ -360,9 +398,16 @@ public final class DoFnOperator extends AbstractOperator {
   /** A DoFn without state or timers has no keyed context. */
   private static final class StatelessStepContext implements StepContext {
     private final String stepName;
+    private final DoFn.BundleFinalizer finalizer;
 
-    StatelessStepContext(String stepName) {
+    StatelessStepContext(String stepName, DoFn.BundleFinalizer finalizer) {
       this.stepName = stepName;
+      this.finalizer = finalizer;
+    }
+
+    @Override
+    public DoFn.BundleFinalizer bundleFinalizer() {
+      return finalizer;
     }
 
     @Override

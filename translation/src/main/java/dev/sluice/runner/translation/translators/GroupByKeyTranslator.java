@@ -4,6 +4,7 @@ import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.BatchGroupByKeyOperator;
+import dev.sluice.runner.translation.operators.StreamingGroupByKeyOperator;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
@@ -15,7 +16,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
- * GroupByKey (batch): a {@link BatchGroupByKeyOperator} behind a HASH edge on the encoded key,
+ * GroupByKey: a {@link BatchGroupByKeyOperator} (batch) or {@link StreamingGroupByKeyOperator}
+ * (streaming) behind a HASH edge on the encoded key,
  * so all values of a key meet in one subtask.
  */
 public final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey<K, V>> {
@@ -23,18 +25,19 @@ public final class GroupByKeyTranslator<K, V> implements TransformTranslator<Gro
   @Override
   @SuppressWarnings("unchecked")
   public void translate(GroupByKey<K, V> transform, TranslationContext context) {
-    if (context.settings().streaming()) {
-      throw new UnsupportedOperationException(
-          "Sluice cannot run GroupByKey '" + context.currentName() + "' in streaming mode yet: only batch grouping exists");
-    }
     PCollection<KV<K, V>> input = context.mainInput();
     KvCoder<K, V> kvCoder = kvCoder(input, context);
     WindowingStrategy<?, BoundedWindow> windowing = (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     Coder<K> keyCoder = kvCoder.getKeyCoder();
     Coder<V> valueCoder = kvCoder.getValueCoder();
     SerializablePipelineOptions options = new SerializablePipelineOptions(context.settings().pipelineOptions());
-    int node = context.addOperator(context.currentName(),
-        () -> new BatchGroupByKeyOperator<>(keyCoder, valueCoder, windowing, options), context.parallelism(), 1, 1);
+    String name = context.currentName();
+    int node = context.settings().streaming()
+        ? context.addOperator(name,
+            () -> new StreamingGroupByKeyOperator<>(name, keyCoder, valueCoder, windowing, options),
+            context.parallelism(), 1, 1)
+        : context.addOperator(name,
+            () -> new BatchGroupByKeyOperator<>(keyCoder, valueCoder, windowing, options), context.parallelism(), 1, 1);
     context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(kvCoder.getKeyCoder())));
     context.setProducer(context.output(), node, 0);
   }

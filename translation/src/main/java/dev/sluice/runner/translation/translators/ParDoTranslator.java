@@ -31,11 +31,12 @@ import org.apache.beam.sdk.values.TupleTag;
  * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
  * output port per output PCollection, the main output first.
  *
- * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput})
- * runs in batch only: its KV input is HASH-partitioned by the encoded key and the operator
- * keeps per-key state and timers in memory, through runners-core's {@code StatefulDoFnRunner}.
- * Keyed DoFns in streaming, splittable DoFns still present after {@code PipelineTranslator.prepare}
- * and bundle finalization are rejected here, naming the feature.
+ * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput}):
+ * its KV input is HASH-partitioned by the encoded key and the operator keeps per-key state and
+ * timers through runners-core's {@code StatefulDoFnRunner}: in batch in memory, in streaming
+ * in the engine's keyed state backend (timers fire as the watermark and processing time pass).
+ * Splittable DoFns still present after {@code PipelineTranslator.prepare} are rejected here,
+ * naming the feature. Bundle finalization is supported by the operator.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
@@ -47,7 +48,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     String name = context.currentName();
     DoFn<?, ?> fn = transform.getFn();
     boolean streaming = context.settings().streaming();
-    rejectUnsupported(name, fn, streaming);
+    rejectUnsupported(name, fn);
     AppliedPTransform<?, ?, ?> applied = context.currentTransform();
     PCollection<?> input = context.mainInput();
     Coder<?> keyCoder = null;
@@ -102,7 +103,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         MAX_BUNDLE_SIZE,
         keyCoder);
     int node = context.addOperator(
-        name, () -> new DoFnOperator(spec), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
+        name, () -> new DoFnOperator(spec, streaming), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
     if (keyCoder == null) {
       context.connectForwardOrRebalance(input, node, 0);
     } else {
@@ -123,14 +124,10 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         || DoFnSignatures.requiresTimeSortedInput(fn);
   }
 
-  private static void rejectUnsupported(String name, DoFn<?, ?> fn, boolean streaming) {
+  private static void rejectUnsupported(String name, DoFn<?, ?> fn) {
     String feature = null;
     if (DoFnSignatures.isSplittable(fn)) {
       feature = "a splittable DoFn";
-    } else if (streaming && isKeyed(fn)) {
-      feature = "a stateful DoFn (state, timers, @OnWindowExpiration or @RequiresTimeSortedInput) in streaming mode";
-    } else if (DoFnSignatures.usesBundleFinalizer(fn)) {
-      feature = "bundle finalization";
     }
     if (feature != null) {
       throw new UnsupportedOperationException(String.format(

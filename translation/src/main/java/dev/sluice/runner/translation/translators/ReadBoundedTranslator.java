@@ -3,12 +3,15 @@ package dev.sluice.runner.translation.translators;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.BoundedSourceOperator;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * A primitive read ({@code beam:transform:read:v1}; after {@code PipelineTranslator.prepare} the
  * pipeline holds {@code SplittableParDo.PrimitiveBoundedRead}). The source is split at
  * translation into about {@code parallelism * }{@link #SPLITS_PER_SUBTASK} bundles by its
- * estimated size, and the splits are dealt round-robin to the subtasks. Unbounded reads are
+ * estimated size, and the splits are dealt round-robin to the subtasks. Metrics that
+ * {@code split} reports are kept and counted once, by subtask 0 of the source. Unbounded reads are
  * rejected: streaming sources come with the streaming issue.
  */
 public final class ReadBoundedTranslator implements TransformTranslator<PTransform<?, ?>> {
@@ -53,7 +57,12 @@ public final class ReadBoundedTranslator implements TransformTranslator<PTransfo
     }
     PipelineOptions options = context.settings().pipelineOptions();
     int parallelism = context.parallelism();
-    List<? extends BoundedSource<Object>> splits = split(context.currentName(), source, parallelism, options);
+    // split() runs user code that may report Beam metrics; they count under this Read step.
+    MetricsContainerImpl splitMetrics = new MetricsContainerImpl(context.currentName());
+    List<? extends BoundedSource<Object>> splits;
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(splitMetrics)) {
+      splits = split(context.currentName(), source, parallelism, options);
+    }
     List<List<BoundedSource<Object>>> assignment = new ArrayList<>();
     for (int i = 0; i < parallelism; i++) {
       assignment.add(new ArrayList<>());
@@ -64,25 +73,23 @@ public final class ReadBoundedTranslator implements TransformTranslator<PTransfo
     String name = context.currentName();
     SerializablePipelineOptions serializableOptions = new SerializablePipelineOptions(options);
     int node = context.addOperator(
-        name, () -> new BoundedSourceOperator<>(name, assignment, serializableOptions), parallelism, 0, 1);
+        name, () -> new BoundedSourceOperator<>(name, assignment, serializableOptions, splitMetrics), parallelism, 0, 1);
     context.setProducer(context.output(), node, 0);
   }
 
   /**
-   * Splits into bundles of {@code estimatedSize / (parallelism * SPLITS_PER_SUBTASK)} bytes; the
-   * unsplit source if the size is unknown or splitting fails (reading then still works, only
-   * without parallelism).
+   * Splits into bundles of {@code estimatedSize / (parallelism * SPLITS_PER_SUBTASK)} bytes (at
+   * least 1: like Beam's own runners, a source whose size is unknown (0) is still asked to
+   * split); the unsplit source if splitting yields nothing or fails (reading then still works,
+   * only without parallelism).
    */
   static <T> List<? extends BoundedSource<T>> split(
       String name, BoundedSource<T> source, int parallelism, PipelineOptions options) {
     try {
-      long size = source.getEstimatedSizeBytes(options);
-      if (size <= 0) {
-        return List.of(source);
-      }
+      long size = Math.max(0, source.getEstimatedSizeBytes(options));
       long desiredBundleSize = Math.max(1, size / ((long) parallelism * SPLITS_PER_SUBTASK));
       List<? extends BoundedSource<T>> splits = source.split(desiredBundleSize, options);
-      return splits.isEmpty() ? List.of(source) : splits;
+      return splits == null || splits.isEmpty() ? List.of(source) : splits;
     } catch (Exception e) {
       LOG.warn("Could not split the source of {}; reading it unsplit in one subtask", name, e);
       return List.of(source);

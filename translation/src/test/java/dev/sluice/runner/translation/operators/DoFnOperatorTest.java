@@ -58,6 +58,21 @@ class DoFnOperatorTest {
   }
 
   @Test
+  void shouldRunBundleFinalizationCallbacksAfterTheirBundleFinishedAndSkipExpiredOnes() throws Exception {
+    FinalizingFn.LOG.clear();
+    try (OperatorHarness h = harness(new FinalizingFn(), 2, List.of(), WindowingStrategy.globalDefault())) {
+      h.process(0, WindowedValue.valueInGlobalWindow("a"), Long.MIN_VALUE);
+      assertThat(FinalizingFn.LOG).isEmpty();
+      h.process(0, WindowedValue.valueInGlobalWindow("b"), Long.MIN_VALUE);
+      h.process(0, WindowedValue.valueInGlobalWindow("c"), Long.MIN_VALUE);
+      h.endInputsAndFinish(0);
+
+      assertThat(FinalizingFn.LOG).containsExactly(
+          "finishBundle", "finalized a", "finalized b", "finishBundle", "finalized c");
+    }
+  }
+
+  @Test
   void shouldForwardWatermarkOnlyAfterFinishingTheOpenBundle() throws Exception {
     try (OperatorHarness h = harness(new BundleFn(), 1000, List.of(), WindowingStrategy.globalDefault())) {
       h.process(0, WindowedValue.valueInGlobalWindow("a"), Long.MIN_VALUE);
@@ -266,6 +281,22 @@ class DoFnOperatorTest {
       out.add(((WindowedValue<?>) v).getValue());
     }
     return out;
+  }
+
+  /** Registers a live and an expired finalization callback per element; logs finishBundle and callbacks. */
+  static final class FinalizingFn extends DoFn<String, String> {
+    static final List<String> LOG = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @ProcessElement
+    public void process(@Element String x, BundleFinalizer finalizer) {
+      finalizer.afterBundleCommit(org.joda.time.Instant.now().plus(org.joda.time.Duration.standardMinutes(5)), () -> LOG.add("finalized " + x));
+      finalizer.afterBundleCommit(org.joda.time.Instant.now().minus(org.joda.time.Duration.standardMinutes(5)), () -> LOG.add("expired " + x));
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      LOG.add("finishBundle");
+    }
   }
 
   static final class BundleFn extends DoFn<String, String> {

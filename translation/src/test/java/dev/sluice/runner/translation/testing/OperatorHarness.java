@@ -33,6 +33,14 @@ public final class OperatorHarness implements AutoCloseable {
   private final List<Long> watermarks = new ArrayList<>();
   private final Map<String, Accumulator<?>> accumulators = new HashMap<>();
   private final Queue<Runnable> mail = new ArrayDeque<>();
+  /** Processing-time timers registered by the operator, earliest first (ties in registration order). */
+  private final java.util.PriorityQueue<PendingTimer> processingTimers = new java.util.PriorityQueue<>(
+      java.util.Comparator.comparingLong(PendingTimer::time).thenComparingLong(PendingTimer::sequence));
+  private long timerSequence;
+  /** Manual processing time; starts at the wall clock, moved only by {@link #advanceProcessingTime}. */
+  private long processingTime = System.currentTimeMillis();
+
+  private record PendingTimer(long time, long sequence, ProcessingTimeService.ProcessingTimeCallback callback) {}
   private final File tempDir;
   private final int subtask;
   private final int parallelism;
@@ -79,6 +87,30 @@ public final class OperatorHarness implements AutoCloseable {
     }
     operator.finish();
     return this;
+  }
+
+  /**
+   * Sets the harness's processing time (it never moves by itself) and runs, on the calling
+   * thread, every processing-time callback due by then, earliest first, including callbacks
+   * registered by those callbacks.
+   */
+  public OperatorHarness advanceProcessingTime(long time) throws Exception {
+    processingTime = Math.max(processingTime, time);
+    PendingTimer next;
+    while ((next = processingTimers.peek()) != null && next.time() <= processingTime) {
+      processingTimers.poll();
+      next.callback().onProcessingTime(next.time());
+    }
+    return this;
+  }
+
+  public long processingTime() {
+    return processingTime;
+  }
+
+  /** Number of registered processing-time callbacks that have not run yet. */
+  public int pendingProcessingTimers() {
+    return processingTimers.size();
   }
 
   public void runMail() {
@@ -137,9 +169,11 @@ public final class OperatorHarness implements AutoCloseable {
     @Override
     public ProcessingTimeService processingTimeService() {
       return new ProcessingTimeService() {
-        @Override public long currentTime() { return System.currentTimeMillis(); }
+        @Override public long currentTime() { return processingTime; }
         @Override public Cancellable registerTimer(long time, ProcessingTimeCallback callback) {
-          throw new UnsupportedOperationException("the harness has no processing-time timers");
+          PendingTimer timer = new PendingTimer(time, timerSequence++, callback);
+          processingTimers.add(timer);
+          return () -> processingTimers.remove(timer);
         }
       };
     }

@@ -97,7 +97,7 @@ class GroupingTranslationTest {
   }
 
   @Test
-  void shouldReshuffleOverARebalanceEdgeAndRedistributeByKeyOverAHashEdge() {
+  void shouldReshuffleAndRedistributeByKeyOverAHashEdgeAndRedistributeArbitrarilyOverARebalanceEdge() {
     Pipeline p = pipeline();
     PCollection<KV<String, Integer>> keyed = keyed(p);
     keyed.apply("Reshuffle", Reshuffle.of());
@@ -110,7 +110,8 @@ class GroupingTranslationTest {
     })).apply("Arbitrarily", Redistribute.arbitrarily());
 
     JobGraph graph = translate(p);
-    assertThat(inputPartitioning(graph, "Reshuffle")).isInstanceOf(Partitioning.Rebalance.class);
+    // Reshuffle.of() keeps per-key order (UsesPerKeyOrderedDelivery): one channel per key.
+    assertThat(inputPartitioning(graph, "Reshuffle")).isInstanceOf(Partitioning.Hash.class);
     assertThat(inputPartitioning(graph, "ByKey")).isInstanceOf(Partitioning.Hash.class);
     assertThat(inputPartitioning(graph, "Arbitrarily")).isInstanceOf(Partitioning.Rebalance.class);
   }

@@ -19,7 +19,12 @@ import java.util.stream.LongStream;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -182,6 +187,23 @@ class PrimitivePipelineTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void shouldCountSplitMetricsOnceUnderTheReadStep(Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    String id = TestPipelines.collect(p.apply("Read", Read.from(new HalvingSource(0, 10))), "Collect");
+
+    Map<String, Accumulator<?>> accumulators = backend.run(TestPipelines.translate(p, 2));
+
+    // Split once at translation, though the size is unknown (0), into two halves read by two subtasks.
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(0, 10).<Object>mapToObj(i -> i).toList());
+    MetricsAccumulator metrics = (MetricsAccumulator) accumulators.get(MetricsAccumulator.NAME);
+    MetricsContainerImpl container = metrics.stepMap().getContainer("Read");
+    assertThat(container.getCounter(MetricName.named(HalvingSource.class, "splits")).getCumulative()).isEqualTo(1L);
+    assertThat(container.getCounter(MetricName.named(HalvingSource.class, "reads")).getCumulative()).isEqualTo(10L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void shouldPropagateUserExceptionAsCause(Backend backend) {
     Pipeline p = TestPipelines.create();
     p.apply("Numbers", Create.of(1)).apply("Fail", ParDo.of(new FailingFn()));
@@ -264,6 +286,71 @@ class PrimitivePipelineTest {
     @ProcessElement
     public void process(@Element Integer x) {
       seen.inc();
+    }
+  }
+
+  /** Integers {@code [start, end)}, of unknown size; splits in halves once and counts splits and reads. */
+  static final class HalvingSource extends BoundedSource<Integer> {
+    private static final Counter SPLITS = Metrics.counter(HalvingSource.class, "splits");
+    private static final Counter READS = Metrics.counter(HalvingSource.class, "reads");
+    private final int start;
+    private final int end;
+
+    HalvingSource(int start, int end) {
+      this.start = start;
+      this.end = end;
+    }
+
+    @Override
+    public List<? extends BoundedSource<Integer>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      SPLITS.inc();
+      int mid = (start + end) / 2;
+      return List.of(new HalvingSource(start, mid), new HalvingSource(mid, end));
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return 0;
+    }
+
+    @Override
+    public BoundedReader<Integer> createReader(PipelineOptions options) {
+      return new BoundedReader<>() {
+        private int current = start - 1;
+
+        @Override
+        public boolean start() {
+          return advance();
+        }
+
+        @Override
+        public boolean advance() {
+          current++;
+          if (current < end) {
+            READS.inc();
+            return true;
+          }
+          return false;
+        }
+
+        @Override
+        public Integer getCurrent() {
+          return current;
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public BoundedSource<Integer> getCurrentSource() {
+          return HalvingSource.this;
+        }
+      };
+    }
+
+    @Override
+    public Coder<Integer> getOutputCoder() {
+      return VarIntCoder.of();
     }
   }
 

@@ -155,39 +155,24 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectStatefulDoFnInStreamingNamingTransformAndUrn() {
+  void shouldPartitionAStatefulDoFnByKeyInStreamingToo() {
     Pipeline p = TestPipelines.create();
-    p.apply(Create.of(KV.of("a", 1))).apply("Stateful", ParDo.of(new StatefulFn()));
+    p.apply("Pairs", Create.of(KV.of("a", 1))).apply("Stateful", ParDo.of(new StatefulFn()));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Stateful/ParMultiDo(Stateful)'")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("stateful DoFn");
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    // the streaming Create expands differently; the stateful DoFn's input is the one HASH edge
+    assertThat(graph.edges()).filteredOn(e -> e.partitioning() instanceof Partitioning.Hash).singleElement()
+        .satisfies(e -> assertThat(((Partitioning.Hash) e.partitioning()).keySelector()).isInstanceOf(KvKeySelector.class));
   }
 
   @Test
-  void shouldRejectBundleFinalization() {
-    Pipeline p = TestPipelines.create();
-    p.apply(Create.of(1)).apply("Finalizing", ParDo.of(new FinalizingFn()));
-
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Finalizing/ParMultiDo(Finalizing)'")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("bundle finalization");
-  }
-
-  @Test
-  void shouldRejectTimeSortedInputInStreaming() {
+  void shouldTranslateTimeSortedInputInStreaming() {
     Pipeline p = TestPipelines.create();
     p.apply(Create.of(KV.of("a", 1))).apply("Sorted", ParDo.of(new TimeSortedFn()));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Sorted/ParMultiDo(TimeSorted)'")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("streaming");
+    assertThat(TestPipelines.translate(p, 1, true).vertices()).extracting(JobVertex::name)
+        .contains("Sorted/ParMultiDo(TimeSorted)");
   }
 
   @Test
@@ -238,13 +223,6 @@ class PrimitiveTranslationTest {
     @ProcessElement
     public void process(ProcessContext c) {
       c.output(c.element() + c.sideInput(view).size());
-    }
-  }
-
-  static final class FinalizingFn extends DoFn<Integer, Integer> {
-    @ProcessElement
-    public void process(@Element Integer x, BundleFinalizer finalizer) {
-      finalizer.afterBundleCommit(org.joda.time.Instant.now().plus(org.joda.time.Duration.standardMinutes(1)), () -> {});
     }
   }
 

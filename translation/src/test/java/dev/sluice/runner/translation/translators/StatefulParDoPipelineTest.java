@@ -63,6 +63,27 @@ class StatefulParDoPipelineTest {
 
   @ParameterizedTest
   @EnumSource(PrimitivePipelineTest.Backend.class)
+  void shouldKeepPerKeyOrderThroughReshuffle(PrimitivePipelineTest.Backend backend) throws Exception {
+    Pipeline p = TestPipelines.create();
+    List<String> keys = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      keys.add("k" + k);
+    }
+    PCollection<String> out = p.apply("Keys", Create.of(keys))
+        .apply("Spread", org.apache.beam.sdk.transforms.Redistribute.arbitrarily())
+        .apply("Count up", ParDo.of(new CountUpFn(500)))
+        .apply("Reshuffle", org.apache.beam.sdk.transforms.Reshuffle.of())
+        .apply("Verify", ParDo.of(new InOrderFn(500)));
+    String id = TestPipelines.collect(out, "Collect");
+
+    backend.run(TestPipelines.translate(p, 2));
+
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrderElementsOf(
+        keys.stream().<Object>map(k -> k + ":in order").toList());
+  }
+
+  @ParameterizedTest
+  @EnumSource(PrimitivePipelineTest.Backend.class)
   void shouldFireProcessingTimeTimersAndTimersSetByTimers(PrimitivePipelineTest.Backend backend) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollection<String> out = p.apply("Pairs", Create.of(KV.of("a", "x"), KV.of("a", "y"), KV.of("b", "z")))
@@ -266,6 +287,54 @@ class StatefulParDoPipelineTest {
     @OnTimer("again")
     public void onAgain(OnTimerContext c, @StateId("key") ValueState<String> key) {
       c.output(key.read() + ":again");
+    }
+  }
+
+  /** key -> (key, 0), (key, 1), ..., (key, n - 1), in one process call. */
+  static final class CountUpFn extends DoFn<String, KV<String, Integer>> {
+    private final int n;
+
+    CountUpFn(int n) {
+      this.n = n;
+    }
+
+    @ProcessElement
+    public void process(@Element String key, OutputReceiver<KV<String, Integer>> out) {
+      for (int i = 0; i < n; i++) {
+        out.output(KV.of(key, i));
+      }
+    }
+  }
+
+  /** Outputs "key:in order" once a key's values arrived as 0, 1, ..., n - 1; "key:out of order" at the first gap. */
+  static final class InOrderFn extends DoFn<KV<String, Integer>, String> {
+    private final int n;
+
+    @StateId("next")
+    private final StateSpec<ValueState<Integer>> nextSpec = StateSpecs.value(VarIntCoder.of());
+
+    InOrderFn(int n) {
+      this.n = n;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Integer> kv, @StateId("next") ValueState<Integer> next, OutputReceiver<String> out) {
+      Integer expected = next.read();
+      if (expected == null) {
+        expected = 0;
+      }
+      if (expected < 0) {
+        return;
+      }
+      if (kv.getValue().intValue() != expected.intValue()) {
+        next.write(-1);
+        out.output(kv.getKey() + ":out of order");
+        return;
+      }
+      next.write(expected + 1);
+      if (expected + 1 == n) {
+        out.output(kv.getKey() + ":in order");
+      }
     }
   }
 }

@@ -1,0 +1,203 @@
+package dev.sluice.runner.translation.operators;
+
+import dev.sluice.engine.api.AbstractOperator;
+import dev.sluice.engine.api.OperatorContext;
+import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.Watermarks;
+import dev.sluice.engine.state.heap.HeapKeyedStateBackend;
+import dev.sluice.engine.state.heap.HeapKeyedStateBackendBuilder;
+import dev.sluice.runner.translation.metrics.MetricsAccumulator;
+import dev.sluice.runner.translation.serde.EncodedKey;
+import dev.sluice.runner.translation.serde.EncodedKeySerializer;
+import dev.sluice.runner.translation.state.SluiceStateInternals;
+import dev.sluice.runner.translation.state.SluiceTimerInternals;
+import dev.sluice.runner.translation.state.WatermarkHoldTracker;
+import java.util.Collection;
+import java.util.List;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.runners.core.LateDataUtils;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.OutputWindowedValue;
+import org.apache.beam.runners.core.ReduceFnRunner;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.CounterCell;
+import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
+import org.apache.beam.runners.core.triggers.TriggerStateMachines;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.WindowedValue;
+import org.apache.beam.sdk.util.construction.TriggerTranslation;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * Streaming GroupByKey: Beam's windowing per key with runners-core {@link ReduceFnRunner}
+ * (buffering reduce function, trigger state machines) over the engine's keyed state and timers
+ * ({@link SluiceStateInternals}, {@link SluiceTimerInternals} on a heap keyed state backend for
+ * the subtask's key groups). Panes fire as the watermark and processing time pass the triggers'
+ * timers, so output is incremental: early, on-time and late panes as the trigger says.
+ *
+ * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key
+ * ({@code KvKeySelector}: the same encoding keys the backend). Output (port 0):
+ * {@code WindowedValue<KV<K, Iterable<V>>>}.
+ *
+ * <p>Late data: elements whose windows are already expired (past end of window plus allowed
+ * lateness at the input watermark) are dropped and counted in the Beam counter
+ * {@code LateDataDroppingDoFnRunner/droppedDueToLateness} of this step.
+ *
+ * <p>Output watermark: after the input watermark advanced and the due event-time timers fired,
+ * the operator emits min(input watermark, earliest watermark hold of all keys); holds are
+ * tracked in a {@link WatermarkHoldTracker} as they change, so this costs O(log holds).
+ * (ReduceFnRunner's timers do not hold it: the reduce function's holds cover its output.) At
+ * input watermark +infinity all windows have fired and +infinity is forwarded.
+ *
+ * <h3>Lifecycle and threading</h3>
+ * Mailbox thread only. {@code open} builds the state backend (empty: this operator is not
+ * restored from snapshots yet); processing-time timers fire from the task's processing time
+ * service; {@code close} releases the backend.
+ */
+public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> extends AbstractOperator {
+
+  private final String stepName;
+  private final Coder<K> keyCoder;
+  private final Coder<V> valueCoder;
+  private final WindowingStrategy<?, W> windowingStrategy;
+  private final SerializablePipelineOptions options;
+
+  private transient HeapKeyedStateBackend<EncodedKey> backend;
+  private transient SluiceStateInternals<K> stateInternals;
+  private transient SluiceTimerInternals timerInternals;
+  private transient ExecutableTriggerStateMachine triggerStateMachine;
+  private transient SystemReduceFn<K, V, Iterable<V>, Iterable<V>, W> reduceFn;
+  private transient CounterCell droppedDueToLateness;
+  private transient long emittedWatermark;
+
+  public StreamingGroupByKeyOperator(
+      String stepName,
+      Coder<K> keyCoder,
+      Coder<V> valueCoder,
+      WindowingStrategy<?, W> windowingStrategy,
+      SerializablePipelineOptions options) {
+    this.stepName = stepName;
+    this.keyCoder = keyCoder;
+    this.valueCoder = valueCoder;
+    this.windowingStrategy = windowingStrategy;
+    this.options = options;
+  }
+
+  @Override
+  public void open(OperatorContext context, Output output) throws Exception {
+    super.open(context, output);
+    backend = new HeapKeyedStateBackendBuilder<>(
+        new EncodedKeySerializer(), context.maxParallelism(), context.keyGroupRange())
+        .setName(context.taskName())
+        .build();
+    stateInternals = new SluiceStateInternals<>(backend, keyCoder, new WatermarkHoldTracker());
+    // Only the state's holds count: ReduceFnRunner holds the watermark explicitly for what it
+    // will emit, and its processing-time timers carry wall-clock "output timestamps" that must
+    // not hold event time.
+    timerInternals = new SluiceTimerInternals(
+        backend, windowingStrategy.getWindowFn().windowCoder(), context.processingTimeService());
+    timerInternals.setHandler(this::onTimer);
+    triggerStateMachine = ExecutableTriggerStateMachine.create(
+        TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowingStrategy.getTrigger())));
+    reduceFn = SystemReduceFn.buffering(valueCoder);
+    droppedDueToLateness = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new)
+        .stepMap()
+        .getContainer(stepName)
+        .getCounter(MetricName.named(LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
+    emittedWatermark = Watermarks.MIN;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(int input, Object value, long timestamp) throws Exception {
+    WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
+    K key = wv.getValue().getKey();
+    backend.setCurrentKey(new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key)));
+    Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
+        key, List.of(wv.withValue(wv.getValue().getValue())), timerInternals, windowingStrategy,
+        droppedDueToLateness);
+    if (onTime.iterator().hasNext()) {
+      ReduceFnRunner<K, V, Iterable<V>, W> runner = runner(key);
+      runner.processElements(onTime);
+      runner.persist();
+    }
+    timerInternals.scheduleProcessingTimeWakeUp();
+  }
+
+  /** A timer of the current key fired (event time from onWatermark, processing time from a callback). */
+  private void onTimer(TimerData timer) throws Exception {
+    ReduceFnRunner<K, V, Iterable<V>, W> runner = runner(stateInternals.getKey());
+    runner.onTimers(List.of(timer));
+    runner.persist();
+  }
+
+  private ReduceFnRunner<K, V, Iterable<V>, W> runner(K key) {
+    return new ReduceFnRunner<>(
+        key,
+        windowingStrategy,
+        triggerStateMachine,
+        stateInternals,
+        timerInternals,
+        new Emitter<>(output),
+        NullSideInputReader.empty(),
+        reduceFn,
+        options.get());
+  }
+
+  @Override
+  protected void onWatermark(long watermark) throws Exception {
+    timerInternals.advanceInputWatermark(watermark);
+    long outputWatermark = watermark == Watermarks.MAX
+        ? Watermarks.MAX
+        : Math.min(watermark, stateInternals.holds().earliest());
+    if (outputWatermark > emittedWatermark) {
+      emittedWatermark = outputWatermark;
+      timerInternals.setOutputWatermark(outputWatermark);
+      output.emitWatermark(outputWatermark);
+    }
+    timerInternals.scheduleProcessingTimeWakeUp();
+  }
+
+  /** Number of watermark holds over all keys and windows (tests). */
+  int holdCount() {
+    return stateInternals.holds().size();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (backend != null) {
+      backend.close();
+      backend = null;
+    }
+  }
+
+  /** Emits panes on port 0 with their timestamp. */
+  private static final class Emitter<K, V> implements OutputWindowedValue<KV<K, Iterable<V>>> {
+    private final Output output;
+
+    Emitter(Output output) {
+      this.output = output;
+    }
+
+    @Override
+    public void outputWindowedValue(
+        KV<K, Iterable<V>> value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+      output.emit(0, WindowedValue.of(value, timestamp, windows, pane), timestamp.getMillis());
+    }
+
+    @Override
+    public <T> void outputWindowedValue(
+        TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+      throw new IllegalStateException("GroupByKey has no additional outputs, got one for " + tag);
+    }
+  }
+}
