@@ -59,13 +59,15 @@ class NexmarkDriverTest {
   }
 
   @Test
-  void streamingOnSluiceIsReportedAsNotSupportedYet(@TempDir Path resultsDir) {
+  void streamingResultsOfSluiceEqualDirectRunnerResults(@TempDir Path resultsDir) {
     NexmarkDriver driver = new NexmarkDriver();
     int exitCode = new CommandLine(driver).execute(
-        "--runner=SluiceRunner", "--query=0", "--numEvents=100", "--streaming", "--resultsDir=" + resultsDir);
+        "--runner=SluiceRunner,DirectRunner", "--query=0,1,5", "--numEvents=1000", "--parallelism=2", "--streaming",
+        "--resultsDir=" + resultsDir);
 
-    assertThat(driver.outcomes).singleElement()
-        .satisfies(outcome -> assertThat(outcome.status()).isEqualTo(RunOutcome.Status.NOT_SUPPORTED));
+    assertThat(driver.outcomes).hasSize(6)
+        .allSatisfy(outcome -> assertThat(outcome.status()).as(outcome.describe()).isEqualTo(RunOutcome.Status.OK));
+    assertThat(driver.mismatches).isEmpty();
     assertThat(exitCode).isZero();
   }
 
