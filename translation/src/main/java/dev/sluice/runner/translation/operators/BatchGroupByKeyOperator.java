@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.Map;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.OutputWindowedValue;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -32,7 +30,6 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -240,7 +237,7 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
         triggerStateMachine,
         InMemoryStateInternals.forKey(key),
         timerInternals,
-        new Emitter<>(output),
+        new PaneEmitter<>(output),
         NullSideInputReader.empty(),
         SystemReduceFn.buffering(valueCoder),
         options.get());
@@ -288,26 +285,5 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
 
   private static <T> T decode(Coder<T> coder, byte[] bytes) throws IOException {
     return coder.decode(new ByteArrayInputStream(bytes));
-  }
-
-  /** Emits reduced panes on port 0 with their timestamp. */
-  private static final class Emitter<K, V> implements OutputWindowedValue<KV<K, Iterable<V>>> {
-    private final Output output;
-
-    Emitter(Output output) {
-      this.output = output;
-    }
-
-    @Override
-    public void outputWindowedValue(
-        KV<K, Iterable<V>> value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
-      output.emit(0, WindowedValue.of(value, timestamp, windows, pane), timestamp.getMillis());
-    }
-
-    @Override
-    public <T> void outputWindowedValue(
-        TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
-      throw new IllegalStateException("GroupByKey has no additional outputs, got one for " + tag);
-    }
   }
 }

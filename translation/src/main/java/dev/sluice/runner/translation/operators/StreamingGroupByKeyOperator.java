@@ -12,12 +12,10 @@ import dev.sluice.runner.translation.serde.EncodedKeySerializer;
 import dev.sluice.runner.translation.state.SluiceStateInternals;
 import dev.sluice.runner.translation.state.SluiceTimerInternals;
 import dev.sluice.runner.translation.state.WatermarkHoldTracker;
-import java.util.Collection;
 import java.util.List;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.OutputWindowedValue;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -28,14 +26,11 @@ import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
-import org.joda.time.Instant;
 
 /**
  * Streaming GroupByKey: Beam's windowing per key with runners-core {@link ReduceFnRunner}
@@ -147,7 +142,7 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
         triggerStateMachine,
         stateInternals,
         timerInternals,
-        new Emitter<>(output),
+        new PaneEmitter<>(output),
         NullSideInputReader.empty(),
         reduceFn,
         options.get());
@@ -177,27 +172,6 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
     if (backend != null) {
       backend.close();
       backend = null;
-    }
-  }
-
-  /** Emits panes on port 0 with their timestamp. */
-  private static final class Emitter<K, V> implements OutputWindowedValue<KV<K, Iterable<V>>> {
-    private final Output output;
-
-    Emitter(Output output) {
-      this.output = output;
-    }
-
-    @Override
-    public void outputWindowedValue(
-        KV<K, Iterable<V>> value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
-      output.emit(0, WindowedValue.of(value, timestamp, windows, pane), timestamp.getMillis());
-    }
-
-    @Override
-    public <T> void outputWindowedValue(
-        TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
-      throw new IllegalStateException("GroupByKey has no additional outputs, got one for " + tag);
     }
   }
 }
