@@ -1,7 +1,6 @@
 package dev.sluice.runner;
 
 import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -12,16 +11,22 @@ public interface SluicePipelineOptions extends PipelineOptions, StreamingOptions
   /** The only master supported until cluster mode lands: a one-job cluster inside this JVM. */
   String LOCAL_MASTER = "[local]";
 
-  @Description("Default parallelism of each operator. Defaults to the number of available processors.")
-  @Default.InstanceFactory(ParallelismFactory.class)
+  /** Default of --parallelism and --maxParallelism: resolved by the runner (see below). */
+  int DEFAULT_FROM_RUNNER = -1;
+
+  // The defaults are -1, resolved by SluiceRunner.fromOptions, with the same @Default as Beam's
+  // FlinkPipelineOptions declares for these names: Beam rejects one option name declared with
+  // different defaults, which would keep both runners from sharing a JVM.
+  @Description("Default parallelism of each operator. -1 (the default): the number of available processors.")
+  @Default.Integer(DEFAULT_FROM_RUNNER)
   Integer getParallelism();
 
   void setParallelism(Integer parallelism);
 
   @Description(
       "Maximum parallelism: the number of key groups keyed state is split into, the upper bound "
-          + "of a later rescale. Defaults to max(128, parallelism).")
-  @Default.InstanceFactory(MaxParallelismFactory.class)
+          + "of a later rescale. -1 (the default): max(128, parallelism).")
+  @Default.Integer(DEFAULT_FROM_RUNNER)
   Integer getMaxParallelism();
 
   void setMaxParallelism(Integer maxParallelism);
@@ -38,23 +43,4 @@ public interface SluicePipelineOptions extends PipelineOptions, StreamingOptions
   Long getBufferTimeoutMillis();
 
   void setBufferTimeoutMillis(Long bufferTimeoutMillis);
-
-  /** The number of available processors. */
-  final class ParallelismFactory implements DefaultValueFactory<Integer> {
-    @Override
-    public Integer create(PipelineOptions options) {
-      return Runtime.getRuntime().availableProcessors();
-    }
-  }
-
-  /** {@code max(128, parallelism)}, so that every subtask owns at least one key group. */
-  final class MaxParallelismFactory implements DefaultValueFactory<Integer> {
-    static final int DEFAULT_MAX_PARALLELISM = 128;
-
-    @Override
-    public Integer create(PipelineOptions options) {
-      Integer parallelism = options.as(SluicePipelineOptions.class).getParallelism();
-      return Math.max(DEFAULT_MAX_PARALLELISM, parallelism == null ? 1 : parallelism);
-    }
-  }
 }

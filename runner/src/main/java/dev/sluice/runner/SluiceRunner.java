@@ -34,6 +34,9 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SluiceRunner.class);
 
+  /** Key groups by default: enough for rescaling small jobs without costing much per key group. */
+  static final int DEFAULT_MAX_PARALLELISM = 128;
+
   private final SluicePipelineOptions options;
 
   private SluiceRunner(SluicePipelineOptions options) {
@@ -43,8 +46,19 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
   /** Validates the options; called by Beam for {@code --runner=SluiceRunner}. */
   public static SluiceRunner fromOptions(PipelineOptions options) {
     SluicePipelineOptions sluiceOptions = PipelineOptionsValidator.validate(SluicePipelineOptions.class, options);
+    resolveDefaults(sluiceOptions);
     validate(sluiceOptions);
     return new SluiceRunner(sluiceOptions);
+  }
+
+  /** Default parallelism = available processors; default max parallelism = max(128, parallelism). */
+  static void resolveDefaults(SluicePipelineOptions options) {
+    if (options.getParallelism() == null || options.getParallelism() == SluicePipelineOptions.DEFAULT_FROM_RUNNER) {
+      options.setParallelism(Runtime.getRuntime().availableProcessors());
+    }
+    if (options.getMaxParallelism() == null || options.getMaxParallelism() == SluicePipelineOptions.DEFAULT_FROM_RUNNER) {
+      options.setMaxParallelism(Math.max(DEFAULT_MAX_PARALLELISM, options.getParallelism()));
+    }
   }
 
   static void validate(SluicePipelineOptions options) {

@@ -25,6 +25,7 @@ class SluiceRunnerTest {
   @Test
   void shouldDefaultToLocalMasterCoresAndAtLeast128KeyGroups() {
     SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
+    SluiceRunner.fromOptions(options);
 
     assertThat(options.getSluiceMaster()).isEqualTo("[local]");
     assertThat(options.getParallelism()).isEqualTo(Runtime.getRuntime().availableProcessors());
@@ -37,6 +38,7 @@ class SluiceRunnerTest {
   void shouldRaiseDefaultMaxParallelismToParallelism() {
     SluicePipelineOptions options =
         PipelineOptionsFactory.fromArgs("--parallelism=300").as(SluicePipelineOptions.class);
+    SluiceRunner.fromOptions(options);
 
     assertThat(options.getMaxParallelism()).isEqualTo(300);
   }
