@@ -467,11 +467,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
     @Override
     public ReadableState<Iterable<KeyT>> keys() {
-      return new Lazy<>(() -> {
-        List<KeyT> keys = new ArrayList<>();
-        state.values().forEach(kv -> keys.add(kv.getKey()));
-        return keys;
-      });
+      return new Lazy<>(() -> beamKeys(state));
     }
 
     @Override
@@ -544,11 +540,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
     @Override
     public ReadableState<Iterable<KeyT>> keys() {
-      return new Lazy<>(() -> {
-        List<KeyT> keys = new ArrayList<>();
-        state.values().forEach(kv -> keys.add(kv.getKey()));
-        return keys;
-      });
+      return new Lazy<>(() -> beamKeys(state));
     }
 
     @Override
@@ -800,6 +792,13 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   /** A read deferred to {@link #read()}, so it sees writes made after the state was obtained. */
+  /** The Beam keys of a map or multimap state, which stores each (key, value(s)) under the encoded key. */
+  private static <KeyT> List<KeyT> beamKeys(dev.sluice.engine.state.MapState<EncodedKey, ? extends KV<KeyT, ?>> state) {
+    List<KeyT> keys = new ArrayList<>();
+    state.values().forEach(kv -> keys.add(kv.getKey()));
+    return keys;
+  }
+
   private static final class Lazy<T> implements ReadableState<T> {
     private final java.util.function.Supplier<T> supplier;
 
