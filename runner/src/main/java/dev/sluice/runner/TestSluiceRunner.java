@@ -4,6 +4,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.testing.TestPipelineOptions;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@link Pipeline.PipelineExecutionException} whose cause is the user's exception (TestPipeline
  * turns a PAssert {@link AssertionError} cause back into the error itself).
  *
- * <p>Nothing hangs: a pipeline that has not ended after {@code --testTimeoutSeconds} is
- * cancelled and the test fails with a dump of all threads, so the stuck operator can be seen.
+ * <p>Nothing hangs: a pipeline that has not ended after {@code --testTimeoutSeconds} (Beam's
+ * {@link TestPipelineOptions}) is cancelled and the test fails with a dump of all threads, so the stuck operator can be seen.
  */
 public final class TestSluiceRunner extends PipelineRunner<PipelineResult> {
 
@@ -32,13 +33,14 @@ public final class TestSluiceRunner extends PipelineRunner<PipelineResult> {
   }
 
   public static TestSluiceRunner fromOptions(PipelineOptions options) {
-    TestSluicePipelineOptions testOptions = options.as(TestSluicePipelineOptions.class);
-    testOptions.setRunner(TestSluiceRunner.class);
-    long timeout = testOptions.getTestTimeoutSeconds();
-    if (timeout < 0) {
+    SluicePipelineOptions sluiceOptions = options.as(SluicePipelineOptions.class);
+    sluiceOptions.setRunner(TestSluiceRunner.class);
+    // Beam's own test option (default 900 s); null or 0: no limit.
+    Long timeout = options.as(TestPipelineOptions.class).getTestTimeoutSeconds();
+    if (timeout != null && timeout < 0) {
       throw new IllegalArgumentException("--testTimeoutSeconds must be 0 (no limit) or positive, not " + timeout);
     }
-    return new TestSluiceRunner(SluiceRunner.fromOptions(testOptions), timeout);
+    return new TestSluiceRunner(SluiceRunner.fromOptions(sluiceOptions), timeout == null ? 0 : timeout);
   }
 
   public SluicePipelineOptions getPipelineOptions() {

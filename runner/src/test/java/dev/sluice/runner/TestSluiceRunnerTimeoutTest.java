@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.CountDownLatch;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.TestPipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.junit.jupiter.api.Test;
 
 class TestSluiceRunnerTimeoutTest {
+
+  /** The runner's options and Beam's test options, as TestPipeline sees them. */
+  public interface TestOptions extends SluicePipelineOptions, TestPipelineOptions {}
 
   /** Never opened: the DoFn below blocks until the job is cancelled (which interrupts it). */
   private static final CountDownLatch NEVER = new CountDownLatch(1);
@@ -26,7 +30,7 @@ class TestSluiceRunnerTimeoutTest {
 
   @Test
   void shouldCancelAStuckPipelineAndFailWithAThreadDumpNamingTheStuckCode() {
-    TestSluicePipelineOptions options = PipelineOptionsFactory.as(TestSluicePipelineOptions.class);
+    TestOptions options = PipelineOptionsFactory.as(TestOptions.class);
     options.setRunner(TestSluiceRunner.class);
     options.setParallelism(1);
     options.setTestTimeoutSeconds(5L);
@@ -42,7 +46,7 @@ class TestSluiceRunnerTimeoutTest {
 
   @Test
   void shouldRejectANegativeTimeout() {
-    TestSluicePipelineOptions options = PipelineOptionsFactory.as(TestSluicePipelineOptions.class);
+    TestOptions options = PipelineOptionsFactory.as(TestOptions.class);
     options.setRunner(TestSluiceRunner.class);
     options.setTestTimeoutSeconds(-1L);
 
@@ -53,7 +57,7 @@ class TestSluiceRunnerTimeoutTest {
 
   @Test
   void shouldReturnNormallyWhenThePipelineEndsInTime() {
-    TestSluicePipelineOptions options = PipelineOptionsFactory.as(TestSluicePipelineOptions.class);
+    TestOptions options = PipelineOptionsFactory.as(TestOptions.class);
     options.setRunner(TestSluiceRunner.class);
     options.setParallelism(1);
     Pipeline pipeline = Pipeline.create(options);
