@@ -52,6 +52,7 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
   private boolean[] selectedMask;
   private final ProcessingTimeAligner aligner;
   private ChainOutput.ProcessingTimeHandler processingTime = t -> {};
+  private Runnable beforeWatermark = () -> {};
 
   /**
    * @param channelsPerInput number of channels of each input number of the head
@@ -83,6 +84,15 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
     }
     openInputs = valves.length;
     aligner = new ProcessingTimeAligner(gate.numberOfChannels());
+  }
+
+  /**
+   * Runs before the head gets a watermark (the task flushes its outputs there): the timers a
+   * watermark fires may take long, and records emitted before it should not wait for them in a
+   * partly filled buffer, since the periodic flush runs on this same thread.
+   */
+  void setBeforeWatermark(Runnable action) {
+    this.beforeWatermark = action;
   }
 
   /** What to do once a processing-time barrier completed (default: nothing). */
@@ -188,6 +198,7 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
   private void deliverWatermark(int input, long watermark) throws Exception {
     if (watermark > deliveredWatermark[input]) {
       deliveredWatermark[input] = watermark;
+      beforeWatermark.run();
       head.processWatermark(input, watermark);
     }
   }

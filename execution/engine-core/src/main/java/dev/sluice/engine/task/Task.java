@@ -272,6 +272,8 @@ public final class Task {
     chain.setProcessingTimeHandler(this::advanceProcessingTime);
     if (inputProcessor != null) {
       inputProcessor.setProcessingTimeHandler(this::advanceProcessingTime);
+      OperatorChain c = chain;
+      inputProcessor.setBeforeWatermark(c::flushOutputs);
     }
     processor = new MailboxProcessor(mailbox, action);
     chain.open(i -> new TaskOperatorContext(services, descriptor, chain.name(i)));

@@ -207,6 +207,16 @@ class StreamInputProcessorTest {
   }
 
   @Test
+  void shouldRunTheBeforeWatermarkActionBeforeTheHeadSeesEachAdvance() throws Exception {
+    processor.setBeforeWatermark(() -> calls.add("flush"));
+    a0.broadcastWatermark(10);
+    a1.broadcastWatermark(5);
+    a1.broadcastWatermark(5);
+    runAll();
+    assertThat(calls).as("only advances reach the head").containsExactly("flush", "wm:0:5");
+  }
+
+  @Test
   void shouldHoldAChannelAtAProcessingTimeBarrierUntilEveryOpenChannelDeliveredIt() throws Exception {
     processor.setProcessingTimeHandler(t -> calls.add("pt:" + t));
     a0.emit(1L, 0);
