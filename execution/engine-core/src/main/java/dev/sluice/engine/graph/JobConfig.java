@@ -19,7 +19,9 @@ public final class JobConfig {
    * {@link #SYNTHETIC_PROCESSING_TIME_START} and moves only when a source emits it
    * ({@code Output#emitProcessingTime}); it travels in-band through the job, and every task
    * fires its due processing-time timers before it passes the new time on. Used to replay
-   * test streams deterministically and fast.
+   * test streams deterministically and fast. Other sources of such a job must be bounded: a
+   * task waits for every channel that has not ended before its clock moves, and a source's own
+   * timers (e.g. a poll back-off) would wait for a clock that only the driving source moves.
    */
   public static final String PROCESSING_TIME_MODE = "sluice.processing.time.mode";
   public static final String PROCESSING_TIME_WALL_CLOCK = "wall-clock";

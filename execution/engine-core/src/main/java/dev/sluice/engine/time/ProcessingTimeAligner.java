@@ -21,6 +21,9 @@ package dev.sluice.engine.time;
  * with the n-th of the others. With one barrier source they also carry the same time; with
  * several, the task takes the largest, so its processing time never decreases.
  *
+ * <p>Checkpoint barriers, once they exist, must treat a channel blocked here like one blocked
+ * for their own alignment: neither may wait for data behind the other's block.
+ *
  * <p>Task thread only.
  */
 public final class ProcessingTimeAligner {
