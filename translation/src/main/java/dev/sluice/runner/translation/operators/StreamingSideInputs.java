@@ -83,6 +83,12 @@ final class StreamingSideInputs implements AutoCloseable {
   private SpillingBuffer<WindowedValue<Object>> pushedBack;
   /** Earliest timestamp in {@link #pushedBack}; {@link Watermarks#MAX} when it is empty. */
   private long pushedBackHold = Watermarks.MAX;
+  /**
+   * Per side input: the earliest end (max timestamp) of a side-input window that a pushed-back
+   * element waits for; {@link Watermarks#MAX} if none. A side watermark that does not pass it
+   * cannot make anything ready, so it costs no pass over the buffer.
+   */
+  private final long[] earliestAwaited;
 
   StreamingSideInputs(
       List<PCollectionView<?>> views,
@@ -102,6 +108,8 @@ final class StreamingSideInputs implements AutoCloseable {
     this.memoryLimitBytes = memoryLimitBytes;
     this.sideWatermarks = new long[views.size()];
     Arrays.fill(sideWatermarks, Watermarks.MIN);
+    this.earliestAwaited = new long[views.size()];
+    Arrays.fill(earliestAwaited, Watermarks.MAX);
     this.pushedBack = newBuffer();
   }
 
@@ -145,7 +153,9 @@ final class StreamingSideInputs implements AutoCloseable {
       mainWatermark = Math.max(mainWatermark, watermark);
     } else if (watermark > sideWatermarks[input - 1]) {
       sideWatermarks[input - 1] = watermark;
-      retryPushedBack();
+      if (watermark > earliestAwaited[input - 1]) {
+        retryPushedBack();
+      }
     }
     advanceIfPossible();
   }
@@ -198,14 +208,21 @@ final class StreamingSideInputs implements AutoCloseable {
     return true;
   }
 
+  /** {@code element} has one window, which is not ready. */
   private void pushBack(WindowedValue<Object> element) throws IOException {
     pushedBack.add(element);
     pushedBackHold = Math.min(pushedBackHold, element.getTimestamp().getMillis());
+    BoundedWindow mainWindow = element.getWindows().iterator().next();
+    for (int i = 0; i < views.size(); i++) {
+      long end = views.get(i).getWindowMappingFn().getSideInputWindow(mainWindow).maxTimestamp().getMillis();
+      earliestAwaited[i] = Math.min(earliestAwaited[i], end);
+    }
   }
 
   /**
    * Runs the pushed-back elements that became ready and keeps the others, in order. Costs one
-   * pass over the buffer; called per side-input pane and side-input watermark advance.
+   * pass over the buffer; called per side-input pane, and per side-input watermark that passes
+   * the end of an awaited side-input window.
    */
   private void retryPushedBack() throws Exception {
     if (pushedBack.isEmpty()) {
@@ -214,6 +231,7 @@ final class StreamingSideInputs implements AutoCloseable {
     SpillingBuffer<WindowedValue<Object>> waiting = pushedBack;
     pushedBack = newBuffer();
     pushedBackHold = Watermarks.MAX;
+    Arrays.fill(earliestAwaited, Watermarks.MAX);
     try (waiting) {
       waiting.drain(element -> {
         if (isReady(element.getWindows().iterator().next())) {
