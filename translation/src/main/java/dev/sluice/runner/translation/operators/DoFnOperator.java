@@ -271,7 +271,9 @@ public final class DoFnOperator extends AbstractOperator {
   @Override
   public void endInput(int input) throws Exception {
     if (streamingSideInputs != null) {
-      return; // its watermark is +infinity already: everything waiting for it was retried
+      // The engine sent watermark +infinity before; a no-op then, but the end is what counts.
+      streamingSideInputs.processWatermark(input, Watermarks.MAX);
+      return;
     }
     if (input > 0 && !sideInputEnded[input - 1]) {
       sideInputEnded[input - 1] = true;
