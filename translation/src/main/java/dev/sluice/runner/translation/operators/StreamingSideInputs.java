@@ -3,9 +3,12 @@ package dev.sluice.runner.translation.operators;
 import dev.sluice.engine.api.Watermarks;
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.SideInputHandler;
 import org.apache.beam.runners.core.SideInputReader;
@@ -89,6 +92,11 @@ final class StreamingSideInputs implements AutoCloseable {
    * cannot make anything ready, so it costs no pass over the buffer.
    */
   private final long[] earliestAwaited;
+  /**
+   * Per side input: the side-input windows that pushed-back elements wait for. A pane of another
+   * window cannot make anything ready, so it costs no pass over the buffer either.
+   */
+  private final List<Set<BoundedWindow>> awaitedWindows = new ArrayList<>();
 
   StreamingSideInputs(
       List<PCollectionView<?>> views,
@@ -110,6 +118,9 @@ final class StreamingSideInputs implements AutoCloseable {
     Arrays.fill(sideWatermarks, Watermarks.MIN);
     this.earliestAwaited = new long[views.size()];
     Arrays.fill(earliestAwaited, Watermarks.MAX);
+    for (int i = 0; i < views.size(); i++) {
+      awaitedWindows.add(new HashSet<>());
+    }
     this.pushedBack = newBuffer();
   }
 
@@ -143,8 +154,14 @@ final class StreamingSideInputs implements AutoCloseable {
   void processSideInput(int index, WindowedValue<?> pane) throws Exception {
     handler.addSideInputValue(views.get(index), (WindowedValue) pane);
     reader.invalidate();
-    retryPushedBack();
-    advanceIfPossible();
+    boolean awaited = false;
+    for (BoundedWindow window : pane.getWindows()) {
+      awaited |= awaitedWindows.get(index).contains(window);
+    }
+    if (awaited) {
+      retryPushedBack();
+      advanceIfPossible();
+    }
   }
 
   /** The watermark of operator input {@code input} (0: main, {@code 1 + i}: side input i) advanced. */
@@ -198,14 +215,21 @@ final class StreamingSideInputs implements AutoCloseable {
   /** Whether every view has a pane, or a complete absence of one, for {@code mainWindow}. */
   private boolean isReady(BoundedWindow mainWindow) {
     for (int i = 0; i < views.size(); i++) {
-      PCollectionView<?> view = views.get(i);
-      BoundedWindow sideWindow = view.getWindowMappingFn().getSideInputWindow(mainWindow);
-      boolean complete = sideWatermarks[i] > sideWindow.maxTimestamp().getMillis();
-      if (!complete && !handler.isReady(view, sideWindow)) {
+      if (!isReady(i, sideWindow(i, mainWindow))) {
         return false;
       }
     }
     return true;
+  }
+
+  private BoundedWindow sideWindow(int index, BoundedWindow mainWindow) {
+    return views.get(index).getWindowMappingFn().getSideInputWindow(mainWindow);
+  }
+
+  /** Side input {@code index} has a pane for {@code sideWindow}, or its watermark passed it. */
+  private boolean isReady(int index, BoundedWindow sideWindow) {
+    return sideWatermarks[index] > sideWindow.maxTimestamp().getMillis()
+        || handler.isReady(views.get(index), sideWindow);
   }
 
   /** {@code element} has one window, which is not ready. */
@@ -214,15 +238,18 @@ final class StreamingSideInputs implements AutoCloseable {
     pushedBackHold = Math.min(pushedBackHold, element.getTimestamp().getMillis());
     BoundedWindow mainWindow = element.getWindows().iterator().next();
     for (int i = 0; i < views.size(); i++) {
-      long end = views.get(i).getWindowMappingFn().getSideInputWindow(mainWindow).maxTimestamp().getMillis();
-      earliestAwaited[i] = Math.min(earliestAwaited[i], end);
+      BoundedWindow sideWindow = sideWindow(i, mainWindow);
+      if (!isReady(i, sideWindow)) {
+        earliestAwaited[i] = Math.min(earliestAwaited[i], sideWindow.maxTimestamp().getMillis());
+        awaitedWindows.get(i).add(sideWindow);
+      }
     }
   }
 
   /**
    * Runs the pushed-back elements that became ready and keeps the others, in order. Costs one
-   * pass over the buffer; called per side-input pane, and per side-input watermark that passes
-   * the end of an awaited side-input window.
+   * pass over the buffer; called per side-input pane of an awaited window, and per side-input
+   * watermark that passes the end of an awaited side-input window.
    */
   private void retryPushedBack() throws Exception {
     if (pushedBack.isEmpty()) {
@@ -232,6 +259,7 @@ final class StreamingSideInputs implements AutoCloseable {
     pushedBack = newBuffer();
     pushedBackHold = Watermarks.MAX;
     Arrays.fill(earliestAwaited, Watermarks.MAX);
+    awaitedWindows.forEach(Set::clear);
     try (waiting) {
       waiting.drain(element -> {
         if (isReady(element.getWindows().iterator().next())) {

@@ -114,6 +114,23 @@ class StreamingSideInputsTest {
   }
 
   @Test
+  void shouldWaitForEverySideInputOfTheElement() throws Exception {
+    PCollectionView<Iterable<Integer>> first = windowedIterable();
+    PCollectionView<Iterable<Integer>> second = windowedIterable();
+    try (OperatorHarness h = harness(new TwoSumsFn(first, second), List.of(first, second), fixed())) {
+      h.process(0, WindowedValue.of("a", new Instant(5), FIRST, PaneInfo.NO_FIRING), 5);
+      h.process(1, WindowedValue.of(List.of(1), SECOND.maxTimestamp(), SECOND, PaneInfo.NO_FIRING), 19);
+      h.process(1, WindowedValue.of(List.of(2), FIRST.maxTimestamp(), FIRST, PaneInfo.NO_FIRING), 9);
+      h.watermark(2, FIRST.maxTimestamp().getMillis());
+      assertThat(values(h)).as("the second side input may still fire for FIRST").isEmpty();
+
+      h.watermark(2, FIRST.end().getMillis());
+
+      assertThat(values(h)).containsExactly("a=2+0");
+    }
+  }
+
+  @Test
   void shouldProcessAnElementInItsReadyWindowsAndPushBackTheOthers() throws Exception {
     PCollectionView<Iterable<Integer>> view = windowedIterable();
     WindowingStrategy<?, ?> sliding = WindowingStrategy.of(SlidingWindows.of(Duration.millis(10)).every(Duration.millis(5)));
@@ -295,6 +312,29 @@ class StreamingSideInputsTest {
         sum += v;
       }
       c.output(c.element() + "=" + sum);
+    }
+  }
+
+  static final class TwoSumsFn extends DoFn<String, String> {
+    private final PCollectionView<Iterable<Integer>> first;
+    private final PCollectionView<Iterable<Integer>> second;
+
+    TwoSumsFn(PCollectionView<Iterable<Integer>> first, PCollectionView<Iterable<Integer>> second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      int a = 0;
+      for (int v : c.sideInput(first)) {
+        a += v;
+      }
+      int b = 0;
+      for (int v : c.sideInput(second)) {
+        b += v;
+      }
+      c.output(c.element() + "=" + a + "+" + b);
     }
   }
 
