@@ -50,8 +50,8 @@ public final class PipelineTranslator {
    * end ({@link RunToCompletionSplittableOverrideFactory}). In batch every splittable DoFn is
    * rewritten so, bounded or unbounded per element; in streaming only those with bounded output
    * are, and an unbounded splittable DoFn stays a {@code ProcessKeyedElements} primitive, which
-   * translation rejects by name (it needs keyed state and timers to checkpoint and resume
-   * restrictions).
+   * becomes a {@code SplittableDoFnOperator}: restrictions checkpoint into keyed state and resume
+   * from processing-time timers, holding the output watermark meanwhile.
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);

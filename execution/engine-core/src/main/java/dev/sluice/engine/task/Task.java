@@ -299,12 +299,13 @@ public final class Task {
     return channelsPerInput;
   }
 
-  /** All inputs ended (or the source is exhausted): finish operators, then end the partitions. */
+  /** All inputs ended (or the source is exhausted): finish operators (once the work they still have is done), then end the partitions. */
   private void endOfInput() throws Exception {
-    chain.finishOperators();
-    chain.finishPartitions();
-    finishedNormally = true;
-    processor.stop();
+    chain.finishOperators(mailbox, () -> {
+      chain.finishPartitions();
+      finishedNormally = true;
+      processor.stop();
+    });
   }
 
   /** Releases everything; returns the first error closing operators threw (already logged). */
