@@ -236,14 +236,37 @@ class PrimitiveTranslationTest {
   @Test
   void shouldNameTransformAndUrnOfATransformWithoutTranslator() {
     Pipeline p = TestPipelines.create();
-    // An unbounded splittable DoFn: streaming leaves it a ProcessKeyedElements primitive.
-    p.apply("Ticks", PeriodicImpulse.create());
+    p.apply("Mystery", new UnknownPrimitive());
 
     assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Ticks/")
-        .hasMessageContaining(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN)
+        .hasMessageContaining("'Mystery'")
+        .hasMessageContaining("no translator")
         .hasMessageContaining("streaming");
+  }
+
+  /** A primitive (it makes its output itself) that no translator knows. */
+  static final class UnknownPrimitive extends org.apache.beam.sdk.transforms.PTransform<org.apache.beam.sdk.values.PBegin, PCollection<Integer>> {
+    @Override
+    public PCollection<Integer> expand(org.apache.beam.sdk.values.PBegin input) {
+      return PCollection.createPrimitiveOutputInternal(input.getPipeline(),
+          org.apache.beam.sdk.values.WindowingStrategy.globalDefault(), PCollection.IsBounded.BOUNDED, VarIntCoder.of());
+    }
+  }
+
+  @Test
+  void shouldTranslateAnUnboundedSplittableDoFnInStreamingBehindAHashEdgeOnItsRestrictionKey() {
+    Pipeline p = TestPipelines.create();
+    // Unbounded per element: streaming leaves it a ProcessKeyedElements primitive.
+    p.apply("Ticks", PeriodicImpulse.create());
+
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    JobVertex process = graph.vertices().stream()
+        .filter(v -> v.chain().get(0).name().endsWith("/ProcessKeyedElements")).findFirst().orElseThrow();
+    assertThat(process.parallelism()).isEqualTo(2);
+    assertThat(graph.edges()).filteredOn(e -> e.target().equals(process.id()))
+        .singleElement().satisfies(e -> assertThat(e.partitioning()).isInstanceOf(Partitioning.Hash.class));
   }
 
   /** Evens to the main output, odds (as text) to the second. */
