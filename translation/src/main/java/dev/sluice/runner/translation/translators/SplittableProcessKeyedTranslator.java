@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -24,8 +25,10 @@ import org.joda.time.Duration;
  * ({@code beam:transform:sdf_process_keyed_elements:v1}), which {@code PipelineTranslator.prepare}
  * leaves in place when the DoFn is unbounded per element -> one {@link SplittableDoFnOperator}
  * behind a HASH edge on the element's random byte[] key, so each restriction's state and resume
- * timer live in one subtask. Side input {@code i} on input {@code 1 + i}, BROADCAST. One output
- * port per output PCollection, the main output first.
+ * timer live in one subtask. Side input {@code i} on input {@code 1 + i}, BROADCAST; an
+ * unbounded side input is rejected here, naming transform and URN (the operator reads side
+ * inputs to their end first, so it would stall). One output port per output PCollection, the
+ * main output first.
  */
 public final class SplittableProcessKeyedTranslator
     implements TransformTranslator<SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>> {
@@ -57,6 +60,15 @@ public final class SplittableProcessKeyedTranslator
       }
     }
     List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs());
+    for (PCollectionView<?> view : sideInputs) {
+      // The operator reads its side inputs to their end before its main input.
+      if (view.getPCollection() != null && view.getPCollection().isBounded() == PCollection.IsBounded.UNBOUNDED) {
+        throw new UnsupportedOperationException(String.format(
+            "Sluice cannot run transform '%s' (URN %s): its side input %s is unbounded, and a splittable DoFn "
+                + "reads its side inputs to their end before its main input",
+            name, PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN, view.getPCollection().getName()));
+      }
+    }
     SplittableDoFnOperator.Spec spec = new SplittableDoFnOperator.Spec(
         name,
         JavaSerialization.serialize(transform.getFn()),

@@ -269,6 +269,47 @@ class PrimitiveTranslationTest {
         .singleElement().satisfies(e -> assertThat(e.partitioning()).isInstanceOf(Partitioning.Hash.class));
   }
 
+  @Test
+  void shouldRejectAnUnboundedSideInputOfAnUnboundedSplittableDoFnInStreaming() {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
+        .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
+            org.apache.beam.sdk.transforms.windowing.FixedWindows.of(org.joda.time.Duration.standardMinutes(1))))
+        .apply(View.asIterable());
+    p.apply("Impulses", PeriodicImpulse.create()).apply("Sides",
+        ParDo.of(new SideInputSdf(ticks)).withSideInputs(ticks));
+
+    // Rejected at the ProcessKeyedElements step (or, while ParDos reject unbounded side inputs
+    // too, at the first step of the expansion that reads it).
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("'Sides/")
+        .hasMessageContaining("side input");
+  }
+
+  /** Unbounded per element, with a side input. */
+  @DoFn.UnboundedPerElement
+  static final class SideInputSdf extends DoFn<org.joda.time.Instant, String> {
+    private final PCollectionView<Iterable<Long>> view;
+
+    SideInputSdf(PCollectionView<Iterable<Long>> view) {
+      this.view = view;
+    }
+
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initial() {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, 1);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c,
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker) {
+      if (tracker.tryClaim(0L)) {
+        c.output(String.valueOf(c.sideInput(view)));
+      }
+    }
+  }
+
   /** Evens to the main output, odds (as text) to the second. */
   static final class SplitFn extends DoFn<Integer, Integer> {
     static final TupleTag<Integer> EVENS = new TupleTag<>("evens");
