@@ -299,7 +299,7 @@ public final class Task {
     return channelsPerInput;
   }
 
-  /** All inputs ended (or the source is exhausted): finish operators (once the work they still have is done), then end the partitions. */
+  /** All inputs ended (or the source is exhausted): finish operators, then end the partitions. */
   private void endOfInput() throws Exception {
     chain.finishOperators(mailbox, () -> {
       chain.finishPartitions();
