@@ -150,6 +150,44 @@ class SluiceRunnerStreamingTest implements Serializable {
     assertThat(collected(sink)).containsExactlyInAnyOrder("0", "100", "200", "300", "400", "500");
   }
 
+  /**
+   * A TestStream job runs on synthetic processing time, which only the stream moves: once the
+   * stream ended, the clock jumps to each timer the splittable DoFn still waits for.
+   */
+  @Test
+  void shouldResumeAnUnboundedSplittableDoFnFedByATestStreamAfterTheStreamEnded() {
+    SluicePipelineOptions options = SluiceTestPipelines.options(2);
+    options.setStreaming(true);
+    Pipeline p = Pipeline.create(options);
+    String sink = collect(p.apply(TestStream.create(StringUtf8Coder.of()).addElements("a", "b")
+            .advanceProcessingTime(Duration.millis(10)).advanceWatermarkToInfinity())
+        .apply(ParDo.of(new OnePerCallWithDelayFn())), "Collect");
+
+    assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(collected(sink)).containsExactlyInAnyOrder("a0", "a1", "a2", "b0", "b1", "b2");
+  }
+
+  /** Unbounded per element: one output of [0, 3) per call, resuming a minute later. */
+  @DoFn.UnboundedPerElement
+  static final class OnePerCallWithDelayFn extends DoFn<String, String> {
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initial() {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, 3);
+    }
+
+    @ProcessElement
+    public ProcessContinuation process(@Element String e,
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker,
+        OutputReceiver<String> out) {
+      long position = tracker.currentRestriction().getFrom();
+      if (!tracker.tryClaim(position)) {
+        return ProcessContinuation.stop();
+      }
+      out.output(e + position);
+      return ProcessContinuation.resume().withResumeDelay(Duration.standardMinutes(1));
+    }
+  }
+
   /** A splittable DoFn whose restriction never ends keeps the job running until it is canceled. */
   @Test
   void shouldKeepRunningAnEndlessPeriodicImpulseUntilCanceled() throws Exception {
