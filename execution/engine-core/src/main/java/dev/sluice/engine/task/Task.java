@@ -283,6 +283,7 @@ public final class Task {
     if (bufferTimeout > 0 && chain.hasNetworkOutputs()) {
       OperatorChain c = chain;
       timeService.schedulePeriodic(bufferTimeout, c::flushOutputs, "flush output buffers");
+      timeService.setAfterTimer(c::flushOutputs);
     }
     checkNotCanceled();
     if (inputProcessor != null) {
