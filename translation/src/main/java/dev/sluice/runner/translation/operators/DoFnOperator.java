@@ -4,6 +4,7 @@ import dev.sluice.engine.serde.JavaSerialization;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.ProcessingTimeService;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
@@ -62,9 +63,11 @@ import org.slf4j.LoggerFactory;
  * elements that arrive while a side input is still running are pushed back into a
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
  * last side input ended; the input watermark is held meanwhile. Main input elements run in
- * bundles: a bundle starts at the first element after the previous one finished and finishes
- * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
- * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
+ * bundles: a bundle starts at the first element (or timer) after the previous one finished and
+ * finishes after {@link Spec#maxBundleSize()} elements, in streaming also
+ * {@link Spec#maxBundleTimeMillis()} after it started (a processing-time timer, so that
+ * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in),
+ * before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
  * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
@@ -90,6 +93,7 @@ public final class DoFnOperator extends AbstractOperator {
    * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
    * @param maxBundleSize elements after which a bundle is finished
    * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
+   * @param maxBundleTimeMillis in streaming, processing time after its start at which a bundle is finished
    */
   public record Spec(
       String stepName,
@@ -105,8 +109,34 @@ public final class DoFnOperator extends AbstractOperator {
       Map<String, PCollectionView<?>> sideInputMapping,
       List<PCollectionView<?>> sideInputs,
       int maxBundleSize,
-      Coder<?> keyCoder)
-      implements Serializable {}
+      Coder<?> keyCoder,
+      long maxBundleTimeMillis)
+      implements Serializable {
+
+    /** With the default {@link #maxBundleTimeMillis()}, {@link #DEFAULT_MAX_BUNDLE_TIME_MILLIS}. */
+    public Spec(
+        String stepName,
+        byte[] serializedFn,
+        SerializablePipelineOptions options,
+        Coder<?> inputCoder,
+        TupleTag<?> mainOutputTag,
+        List<TupleTag<?>> additionalOutputTags,
+        Map<TupleTag<?>, Coder<?>> outputCoders,
+        Map<TupleTag<?>, Integer> outputPorts,
+        WindowingStrategy<?, ?> windowingStrategy,
+        DoFnSchemaInformation schemaInformation,
+        Map<String, PCollectionView<?>> sideInputMapping,
+        List<PCollectionView<?>> sideInputs,
+        int maxBundleSize,
+        Coder<?> keyCoder) {
+      this(stepName, serializedFn, options, inputCoder, mainOutputTag, additionalOutputTags, outputCoders, outputPorts,
+          windowingStrategy, schemaInformation, sideInputMapping, sideInputs, maxBundleSize, keyCoder,
+          DEFAULT_MAX_BUNDLE_TIME_MILLIS);
+    }
+  }
+
+  /** Default of {@link Spec#maxBundleTimeMillis()} (Beam's Flink runner's streaming default). */
+  public static final long DEFAULT_MAX_BUNDLE_TIME_MILLIS = 1000;
 
   private final Spec spec;
   /** Streaming: a stateful DoFn's state and timers live in the engine's keyed state backend. */
@@ -128,6 +158,10 @@ public final class DoFnOperator extends AbstractOperator {
   private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
+  /** Counts bundles started, so that a bundle timer that fires late finishes only its own bundle. */
+  private long bundleNumber;
+  /** Streaming: the processing-time timer that finishes the open bundle; null when none is pending. */
+  private ProcessingTimeService.Cancellable bundleTimer;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
@@ -370,12 +404,32 @@ public final class DoFnOperator extends AbstractOperator {
       runner.startBundle();
       bundleOpen = true;
       elementsInBundle = 0;
+      bundleNumber++;
+      if (streaming) {
+        startBundleTimer();
+      }
     }
+  }
+
+  /** Finishes the bundle just started once {@link Spec#maxBundleTimeMillis()} passed, unless it finished before. */
+  private void startBundleTimer() {
+    ProcessingTimeService time = context.processingTimeService();
+    long bundle = bundleNumber;
+    bundleTimer = time.registerTimer(time.currentTime() + spec.maxBundleTimeMillis(), now -> {
+      if (bundleOpen && bundleNumber == bundle) {
+        bundleTimer = null;
+        finishBundle();
+      }
+    });
   }
 
   private void finishBundle() throws IOException {
     if (bundleOpen) {
       bundleOpen = false;
+      if (bundleTimer != null) {
+        bundleTimer.cancel();
+        bundleTimer = null;
+      }
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
         // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).

@@ -40,9 +40,6 @@ import org.apache.beam.sdk.values.TupleTag;
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
-  /** Elements after which a bundle is finished. */
-  static final int MAX_BUNDLE_SIZE = 1000;
-
   @Override
   public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
     String name = context.currentName();
@@ -100,8 +97,9 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         ParDoTranslation.getSchemaInformation(applied),
         new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
         sideInputs,
-        MAX_BUNDLE_SIZE,
-        keyCoder);
+        (int) Math.min(Integer.MAX_VALUE, context.settings().maxBundleSize()),
+        keyCoder,
+        context.settings().maxBundleTimeMillis());
     int node = context.addOperator(
         name, () -> new DoFnOperator(spec, streaming), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
     if (keyCoder == null) {

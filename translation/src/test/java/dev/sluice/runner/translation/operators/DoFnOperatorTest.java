@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 /** {@link DoFnOperator} driven directly through {@link OperatorHarness}. */
 class DoFnOperatorTest {
 
-  private static final TupleTag<String> MAIN = new TupleTag<>("main");
+  static final TupleTag<String> MAIN = new TupleTag<>("main");
   private static final TupleTag<String> OTHER = new TupleTag<>("other");
 
   @Test
@@ -275,7 +275,7 @@ class DoFnOperatorTest {
         null);
   }
 
-  private static List<Object> unwrapped(OperatorHarness h, int port) {
+  static List<Object> unwrapped(OperatorHarness h, int port) {
     List<Object> out = new ArrayList<>();
     for (Object v : h.values(port)) {
       out.add(((WindowedValue<?>) v).getValue());
