@@ -10,6 +10,7 @@ import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -94,6 +95,8 @@ public final class DoFnOperator extends AbstractOperator {
    * @param maxBundleSize elements after which a bundle is finished
    * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
    * @param maxBundleTimeMillis in streaming, processing time after its start at which a bundle is finished
+   * @param outputPCollections name of the PCollection at each output port (index = port), the
+   *     label of its element count ({@link ElementCounts}); empty: labelled by step and port
    */
   public record Spec(
       String stepName,
@@ -110,7 +113,8 @@ public final class DoFnOperator extends AbstractOperator {
       List<PCollectionView<?>> sideInputs,
       int maxBundleSize,
       Coder<?> keyCoder,
-      long maxBundleTimeMillis)
+      long maxBundleTimeMillis,
+      List<String> outputPCollections)
       implements Serializable {
 
     /** With the default {@link #maxBundleTimeMillis()}, {@link #DEFAULT_MAX_BUNDLE_TIME_MILLIS}. */
@@ -131,7 +135,7 @@ public final class DoFnOperator extends AbstractOperator {
         Coder<?> keyCoder) {
       this(stepName, serializedFn, options, inputCoder, mainOutputTag, additionalOutputTags, outputCoders, outputPorts,
           windowingStrategy, schemaInformation, sideInputMapping, sideInputs, maxBundleSize, keyCoder,
-          DEFAULT_MAX_BUNDLE_TIME_MILLIS);
+          DEFAULT_MAX_BUNDLE_TIME_MILLIS, List.of());
     }
   }
 
@@ -147,6 +151,7 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnInvoker<Object, Object> invoker;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
+  private ElementCounts elementCounts;
   /** Non-null for a stateful DoFn. */
   private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
@@ -191,6 +196,7 @@ public final class DoFnOperator extends AbstractOperator {
   public void open(OperatorContext context, Output output) throws Exception {
     super.open(context, output);
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
+    elementCounts = new ElementCounts(metrics, spec.stepName(), outputPCollectionNames());
     PipelineOptions options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
@@ -254,6 +260,19 @@ public final class DoFnOperator extends AbstractOperator {
           new StatefulDoFnRunner.StateInternalsStateCleaner<>(fn, keyed.stateInternals(), (Coder) windowing.getWindowFn().windowCoder()),
           DoFnSignatures.requiresTimeSortedInput(fn));
     }
+  }
+
+  /** The PCollection name of each output port, from the spec or made up from step and port. */
+  private List<String> outputPCollectionNames() {
+    if (!spec.outputPCollections().isEmpty()) {
+      return spec.outputPCollections();
+    }
+    int ports = spec.outputPorts().values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    List<String> names = new ArrayList<>();
+    for (int p = 0; p < ports; p++) {
+      names.add(spec.stepName() + ".out" + p);
+    }
+    return names;
   }
 
   @Override
@@ -432,6 +451,7 @@ public final class DoFnOperator extends AbstractOperator {
       }
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
+        elementCounts.flush();
         // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).
         finalizations.finalizeBundle(context.taskName());
       }
@@ -444,6 +464,7 @@ public final class DoFnOperator extends AbstractOperator {
     public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
       Integer port = spec.outputPorts().get(tag);
       if (port != null) {
+        elementCounts.add(port);
         output.emit(port, value, value.getTimestamp().getMillis());
       }
     }

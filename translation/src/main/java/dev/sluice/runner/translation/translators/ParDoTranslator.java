@@ -74,11 +74,13 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
     Map<TupleTag<?>, Integer> ports = new HashMap<>();
     Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    List<String> outputNames = new ArrayList<>();
     for (TupleTag<?> tag : ordered) {
       PCollection<?> pc = outputs.get(tag);
       if (pc != null) {
         ports.put(tag, ports.size());
         outputCoders.put(tag, pc.getCoder());
+        outputNames.add(pc.getName());
       }
     }
     List<TupleTag<?>> additional = new ArrayList<>(ordered.subList(1, ordered.size()));
@@ -99,7 +101,8 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         sideInputs,
         (int) Math.min(Integer.MAX_VALUE, context.settings().maxBundleSize()),
         keyCoder,
-        context.settings().maxBundleTimeMillis());
+        context.settings().maxBundleTimeMillis(),
+        outputNames);
     int node = context.addOperator(
         name, () -> new DoFnOperator(spec, streaming), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
     if (keyCoder == null) {

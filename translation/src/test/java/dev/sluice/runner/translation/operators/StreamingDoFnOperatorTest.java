@@ -94,7 +94,8 @@ class StreamingDoFnOperatorTest {
         List.of(),
         1000,
         null,
-        50);
+        50,
+        List.of("Step.out"));
     try (OperatorHarness h = new OperatorHarness(new DoFnOperator(spec, true))) {
       long start = h.processingTime();
       h.process(0, WindowedValue.valueInGlobalWindow("a"), 0);
