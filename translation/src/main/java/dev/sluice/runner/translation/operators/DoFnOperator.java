@@ -68,8 +68,10 @@ import org.slf4j.LoggerFactory;
  * finishes after {@link Spec#maxBundleSize()} elements, in streaming also
  * {@link Spec#maxBundleTimeMillis()} after it started (a processing-time timer, so that
  * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in),
- * before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
- * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
+ * before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle
+ * finalization callbacks ({@link DoFn.BundleFinalizer}) run right after their bundle's
+ * finishBundle, see {@link PendingBundleFinalizations}; the output element counts
+ * ({@link ElementCounts}) are flushed there too. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
  * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
