@@ -13,6 +13,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryStateInternals;
@@ -65,10 +66,12 @@ import org.slf4j.LoggerFactory;
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
  * last side input ended; the input watermark is held meanwhile. Main input elements run in
  * bundles: a bundle starts at the first element (or timer) after the previous one finished and
- * finishes after {@link Spec#maxBundleSize()} elements, in streaming also
- * {@link Spec#maxBundleTimeMillis()} after it started (a processing-time timer, so that
- * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in),
- * before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle
+ * finishes after {@link Spec#maxBundleSize()} elements, in streaming also once it has been open
+ * {@link Spec#maxBundleTimeMillis()}: a processing-time timer fires then (so that
+ * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in
+ * or stops), and the wall time is checked after each element (a slow DoFn still gets its bundles
+ * committed and finalized when processing time is synthetic, as for TestStream). A bundle also
+ * finishes before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle
  * finalization callbacks ({@link DoFn.BundleFinalizer}) run right after their bundle's
  * finishBundle, see {@link PendingBundleFinalizations}; the output element counts
  * ({@link ElementCounts}) are flushed there too. {@code close}: {@code @Teardown}, spill file deleted.
@@ -169,6 +172,10 @@ public final class DoFnOperator extends AbstractOperator {
   private long bundleNumber;
   /** Streaming: the processing-time timer that finishes the open bundle; null when none is pending. */
   private ProcessingTimeService.Cancellable bundleTimer;
+  /** Streaming: wall time ({@link System#nanoTime()}) at which the open bundle started. */
+  private long bundleStartNanos;
+  /** Streaming: {@link Spec#maxBundleTimeMillis()} in nanoseconds; batch: never. */
+  private long maxBundleNanos;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
@@ -199,6 +206,7 @@ public final class DoFnOperator extends AbstractOperator {
     super.open(context, output);
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
     elementCounts = new ElementCounts(metrics, spec.stepName(), outputPCollectionNames());
+    maxBundleNanos = streaming ? TimeUnit.MILLISECONDS.toNanos(spec.maxBundleTimeMillis()) : Long.MAX_VALUE;
     PipelineOptions options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
@@ -399,7 +407,8 @@ public final class DoFnOperator extends AbstractOperator {
         keyed.afterElement();
       }
     }
-    if (++elementsInBundle >= spec.maxBundleSize()) {
+    // Batch reads no clock per element.
+    if (++elementsInBundle >= spec.maxBundleSize() || (streaming && System.nanoTime() - bundleStartNanos >= maxBundleNanos)) {
       finishBundle();
     }
   }
@@ -427,6 +436,7 @@ public final class DoFnOperator extends AbstractOperator {
       elementsInBundle = 0;
       bundleNumber++;
       if (streaming) {
+        bundleStartNanos = System.nanoTime();
         startBundleTimer();
       }
     }
