@@ -60,11 +60,14 @@ import org.slf4j.LoggerFactory;
  * Mailbox thread only, like every operator.
  *
  * <h3>Lifecycle</h3>
- * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Side input elements are gathered per
+ * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Batch: side input elements are gathered per
  * window and published to a {@link SideInputHandler} when each side input ends. Main input
  * elements that arrive while a side input is still running are pushed back into a
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
- * last side input ended; the input watermark is held meanwhile. Main input elements run in
+ * last side input ended; the input watermark is held meanwhile. Streaming: side inputs arrive
+ * as panes (from a {@link SideInputMaterializeOperator}) that replace a window's view contents,
+ * and a main-input element waits only until the side-input windows it reads are ready; see
+ * {@link StreamingSideInputs} (pushback, readiness, watermark hold). Main input elements run in
  * bundles: a bundle starts at the first element (or timer) after the previous one finished and
  * finishes after {@link Spec#maxBundleSize()} elements, in streaming also once it has been open
  * {@link Spec#maxBundleTimeMillis()}: a processing-time timer fires then (so that
@@ -160,6 +163,8 @@ public final class DoFnOperator extends AbstractOperator {
   /** Non-null for a stateful DoFn. */
   private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
+  /** Streaming with side inputs: views filled per pane, pushback and watermark hold; else null. */
+  private StreamingSideInputs streamingSideInputs;
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
   private int sideInputsRunning;
@@ -217,6 +222,12 @@ public final class DoFnOperator extends AbstractOperator {
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
       sideInputReader = NullSideInputReader.empty();
+    } else if (streaming) {
+      Coder<WindowedValue<Object>> mainCoder = (Coder) WindowedValue.getFullCoder(
+          spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
+      streamingSideInputs = new StreamingSideInputs(sideInputs, mainCoder, context.tempDirectory(),
+          Math.max(1 << 20, context.managedMemoryBytes() / 2), this::processMain, this::advanceWatermark);
+      sideInputReader = streamingSideInputs.reader();
     } else {
       // Not keyed: the side input state is the subtask's own, shared by all keys.
       sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
@@ -293,7 +304,13 @@ public final class DoFnOperator extends AbstractOperator {
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
-    if (input == 0) {
+    if (streamingSideInputs != null) {
+      if (input == 0) {
+        streamingSideInputs.processMain((WindowedValue<Object>) value);
+      } else {
+        streamingSideInputs.processSideInput(input - 1, (WindowedValue<?>) value);
+      }
+    } else if (input == 0) {
       if (sideInputsRunning > 0) {
         pushedBack.add((WindowedValue<Object>) value);
       } else {
@@ -305,7 +322,22 @@ public final class DoFnOperator extends AbstractOperator {
   }
 
   @Override
+  public void processWatermark(int input, long watermark) throws Exception {
+    if (streamingSideInputs != null) {
+      // Side input watermarks decide readiness; the main one, held by pushed-back elements, time.
+      streamingSideInputs.processWatermark(input, watermark);
+    } else {
+      super.processWatermark(input, watermark);
+    }
+  }
+
+  @Override
   public void endInput(int input) throws Exception {
+    if (streamingSideInputs != null) {
+      // The engine sent watermark +infinity before; a no-op then, but the end is what counts.
+      streamingSideInputs.processWatermark(input, Watermarks.MAX);
+      return;
+    }
     if (input > 0 && !sideInputEnded[input - 1]) {
       sideInputEnded[input - 1] = true;
       sideInputCollector.publish(input - 1, sideInputHandler);
@@ -355,6 +387,9 @@ public final class DoFnOperator extends AbstractOperator {
 
   @Override
   public void finish() throws Exception {
+    if (streamingSideInputs != null) {
+      streamingSideInputs.finish();
+    }
     for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
       endInput(i + 1);
     }
@@ -366,6 +401,13 @@ public final class DoFnOperator extends AbstractOperator {
   public void close() {
     if (keyed != null) {
       keyed.close();
+    }
+    if (streamingSideInputs != null) {
+      try {
+        streamingSideInputs.close();
+      } catch (IOException e) {
+        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
+      }
     }
     if (pushedBack != null) {
       try {

@@ -208,7 +208,7 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectAnUnboundedSideInputInStreaming() {
+  void shouldMaterializeAnUnboundedSideInputIntoPanesInStreaming() {
     Pipeline p = TestPipelines.create();
     PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
         .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
@@ -216,11 +216,16 @@ class PrimitiveTranslationTest {
         .apply(View.asIterable());
     p.apply(Create.of(1L)).apply("UsesTicks", ParDo.of(new PassThroughFn()).withSideInputs(ticks));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'UsesTicks/")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("side input");
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    JobEdge side = graph.edges().stream().filter(e -> e.targetInput() == 1).collect(java.util.stream.Collectors.toList())
+        .stream().reduce((a, b) -> { throw new AssertionError("one side input edge expected"); }).orElseThrow();
+    assertThat(side.partitioning()).isInstanceOf(Partitioning.Broadcast.class);
+    JobVertex use = graph.vertices().stream().filter(v -> v.id().equals(side.target())).findFirst().orElseThrow();
+    assertThat(use.head().name()).startsWith("UsesTicks/");
+    JobVertex materialize = graph.vertices().stream().filter(v -> v.id().equals(side.source())).findFirst().orElseThrow();
+    assertThat(materialize.head().name()).startsWith("UsesTicks/").contains("MaterializeSideInput");
+    assertThat(materialize.parallelism()).as("one pane per window and firing").isEqualTo(1);
   }
 
   @Test
