@@ -93,15 +93,17 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     // Tells TestPipeline that PAssert success counters can be checked through metrics().
     MetricsEnvironment.setMetricsSupported(true);
 
-    PipelineTranslator.prepare(pipeline, options.isStreaming());
+    PipelineTranslator.expandSplittableParDos(pipeline);
     // As Beam's Flink runner does: an unbounded collection switches the pipeline to streaming,
     // except one that batch runs to completion (output of an unbounded-per-element splittable
-    // DoFn, whose restrictions batch processes to their end).
+    // DoFn, whose restrictions batch processes to their end). Decided before prepare, so that
+    // such a DoFn in a pipeline switched to streaming checkpoints and resumes as in streaming.
     if (!options.isStreaming() && !PipelineTranslator.producersOfUnboundedCollections(pipeline).isEmpty()) {
       LOG.info("The pipeline has unbounded collections: running it in streaming mode ({})",
           PipelineTranslator.producersOfUnboundedCollections(pipeline).get(0));
       options.setStreaming(true);
     }
+    PipelineTranslator.prepare(pipeline, options.isStreaming());
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);
 
     if (jobGraph.vertices().isEmpty()) {

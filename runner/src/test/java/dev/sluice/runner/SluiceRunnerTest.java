@@ -138,17 +138,4 @@ class SluiceRunnerTest {
 
     assertThat(runner.translationSettings().streaming()).isTrue();
   }
-
-  @Test
-  void shouldFailClearlyOnWhatStreamingCannotRunYet() {
-    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--streaming=true").as(SluicePipelineOptions.class);
-    Pipeline pipeline = Pipeline.create(options);
-    // An unbounded-per-element splittable DoFn needs checkpointed restrictions in streaming.
-    pipeline.apply("Ticks", PeriodicImpulse.create().withInterval(org.joda.time.Duration.standardSeconds(1)));
-
-    assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("Ticks")
-        .hasMessageContaining("beam:transform:sdf_process_keyed_elements:v1");
-  }
 }

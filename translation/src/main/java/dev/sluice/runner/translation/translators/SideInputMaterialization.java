@@ -6,9 +6,13 @@ import dev.sluice.runner.translation.operators.SideInputMaterializeOperator;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.IterableCoder;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.PCollectionViews;
 import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
@@ -30,7 +34,8 @@ final class SideInputMaterialization {
   @SuppressWarnings("unchecked")
   static int add(TranslationContext context, String parDoName, int index, PCollectionView<?> view) {
     PCollection<Object> pc = (PCollection<Object>) view.getPCollection();
-    WindowingStrategy<?, BoundedWindow> windowing = (WindowingStrategy<?, BoundedWindow>) pc.getWindowingStrategy();
+    WindowingStrategy<?, BoundedWindow> windowing =
+        materializationWindowing(view, (WindowingStrategy<?, BoundedWindow>) pc.getWindowingStrategy());
     Coder<Object> valueCoder = pc.getCoder();
     SerializablePipelineOptions options = new SerializablePipelineOptions(context.settings().pipelineOptions());
     String name = parDoName + "/MaterializeSideInput" + index;
@@ -38,6 +43,26 @@ final class SideInputMaterialization {
         () -> new SideInputMaterializeOperator<>(name, valueCoder, windowing, options), 1, 1, 1);
     context.connectForwardOrRebalance(pc, node, 0);
     return node;
+  }
+
+  /**
+   * How the view's panes are cut. A singleton view of a triggered collection shows its latest
+   * element: every element is a pane of its own (discarding), so a pane never holds two values
+   * only because two upstream firings (e.g. of a triggered {@code Combine.globally}) arrived
+   * between two firings of ours, which would fail the read with "more than one element". Every
+   * other view keeps its collection's own trigger, and a singleton under the default trigger
+   * still fails when its window really holds several elements.
+   */
+  static WindowingStrategy<?, BoundedWindow> materializationWindowing(
+      PCollectionView<?> view, WindowingStrategy<?, BoundedWindow> windowing) {
+    boolean singleton = view.getViewFn() instanceof PCollectionViews.SingletonViewFn2
+        || view.getViewFn() instanceof PCollectionViews.SingletonViewFn;
+    if (!singleton || windowing.getTrigger() instanceof DefaultTrigger) {
+      return windowing;
+    }
+    return windowing
+        .withTrigger(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+        .withMode(WindowingStrategy.AccumulationMode.DISCARDING_FIRED_PANES);
   }
 
   /** Broadcasts the panes of {@code materializeNode} into input {@code input} of {@code parDoNode}. */
