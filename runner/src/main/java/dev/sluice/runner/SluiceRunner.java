@@ -48,6 +48,7 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     SluicePipelineOptions sluiceOptions = PipelineOptionsValidator.validate(SluicePipelineOptions.class, options);
     resolveDefaults(sluiceOptions);
     validate(sluiceOptions);
+    BundleLimits.from(sluiceOptions); // validates them
     return new SluiceRunner(sluiceOptions);
   }
 
@@ -134,8 +135,10 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     if (options.getBufferTimeoutMillis() != null) {
       engineConfig.put(JobConfig.BUFFER_TIMEOUT_MS, Long.toString(options.getBufferTimeoutMillis()));
     }
+    BundleLimits bundles = BundleLimits.from(options);
     return new SluiceTranslationSettings(
-        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig));
+        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig),
+        bundles.maxBundleSize(), bundles.maxBundleTimeMillis());
   }
 
   @Override

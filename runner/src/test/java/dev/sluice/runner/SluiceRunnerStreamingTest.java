@@ -24,7 +24,14 @@ import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -240,6 +247,55 @@ class SluiceRunnerStreamingTest implements Serializable {
     assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
     assertThat(collected(sink)).containsExactlyInAnyOrder(
         "a@1 in 60000", "b@2 in 60000", "c@60005 in 120000", "d@180000 in 240000");
+  }
+
+  /**
+   * What Beam's {@code ParDoTest.BundleInvariantsTests#testWatermarkUpdateMidBundle} checks, less
+   * the side input of {@code Combine.globally} with defaults: a DoFn that emits its buffered
+   * elements in {@code @FinishBundle} while the watermark advances between them must not make them
+   * late (a bundle finishes before the watermark passes its elements).
+   */
+  @Test
+  void shouldNotMakeFinishBundleOutputLateWhenTheWatermarkAdvancesMidBundle() {
+    Pipeline p = Pipeline.create(SluiceTestPipelines.options(2));
+    TestStream.Builder<String> events = TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(new Instant(0));
+    int batches = 50;
+    for (int i = 0; i < batches; i++) {
+      List<TimestampedValue<String>> batch = new ArrayList<>();
+      for (int j = 0; j <= i; j++) {
+        batch.add(TimestampedValue.of(Integer.toString(j), new Instant(i)));
+      }
+      events = events.addElements(batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]))
+          .advanceWatermarkTo(new Instant(i + 1));
+    }
+    PCollection<Long> counts = p.apply(events.advanceWatermarkToInfinity())
+        .apply(ParDo.of(new EmitInFinishBundleFn()))
+        .apply("MilliWindows", Window.into(FixedWindows.of(Duration.millis(1))))
+        .apply("Count", Combine.globally(Count.<String>combineFn()).withoutDefaults())
+        .apply("Global", Window.<Long>into(new GlobalWindows())
+            .triggering(AfterWatermark.pastEndOfWindow())
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes())
+        .apply("Sum", Combine.globally(Sum.ofLongs()).withoutDefaults());
+    PAssert.that(counts).containsInAnyOrder((long) batches * (batches + 1) / 2);
+
+    SluiceTestPipelines.run(p);
+  }
+
+  /** Holds its elements until {@code @FinishBundle} and emits them there with their timestamps. */
+  private static final class EmitInFinishBundleFn extends DoFn<String, String> {
+    private final java.util.Set<KV<String, Instant>> buffer = new java.util.HashSet<>();
+
+    @ProcessElement
+    public void process(@Element String e, @Timestamp Instant ts) {
+      buffer.add(KV.of(e, ts));
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      buffer.forEach(kv -> c.output(kv.getKey(), kv.getValue(), GlobalWindow.INSTANCE));
+      buffer.clear();
+    }
   }
 
   private static MapElements<Long, String> toText() {

@@ -86,6 +86,22 @@ class SluiceRunnerTest {
   }
 
   @Test
+  void shouldPassBundleLimitsToTranslation() {
+    SluiceTranslationSettings defaults = SluiceRunner.fromOptions(PipelineOptionsFactory.create()).translationSettings();
+    assertThat(defaults.maxBundleSize()).isEqualTo(1000);
+    assertThat(defaults.maxBundleTimeMillis()).isEqualTo(1000);
+
+    SluiceTranslationSettings settings = SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs(
+        "--maxBundleSize=7", "--maxBundleTimeMills=25").create()).translationSettings();
+    assertThat(settings.maxBundleSize()).isEqualTo(7);
+    assertThat(settings.maxBundleTimeMillis()).isEqualTo(25);
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs("--maxBundleSize=0").create()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--maxBundleSize must be at least 1, got 0");
+  }
+
+  @Test
   void shouldFinishAPipelineWithoutTransformsWithoutStartingACluster() {
     SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
 

@@ -4,13 +4,16 @@ import dev.sluice.engine.serde.JavaSerialization;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.ProcessingTimeService;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryStateInternals;
@@ -65,11 +68,16 @@ import org.slf4j.LoggerFactory;
  * as panes (from a {@link SideInputMaterializeOperator}) that replace a window's view contents,
  * and a main-input element waits only until the side-input windows it reads are ready; see
  * {@link StreamingSideInputs} (pushback, readiness, watermark hold). Main input elements run in
- * bundles: a bundle starts at the first element after the previous one finished and finishes
- * after {@link Spec#maxBundleSize()} elements or once it has been open {@link #MAX_BUNDLE_NANOS}
- * (checked after each element: a slow DoFn still gets its bundles committed and finalized), before a watermark is forwarded (finishBundle may
- * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
- * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
+ * bundles: a bundle starts at the first element (or timer) after the previous one finished and
+ * finishes after {@link Spec#maxBundleSize()} elements, in streaming also once it has been open
+ * {@link Spec#maxBundleTimeMillis()}: a processing-time timer fires then (so that
+ * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in
+ * or stops), and the wall time is checked after each element (a slow DoFn still gets its bundles
+ * committed and finalized when processing time is synthetic, as for TestStream). A bundle also
+ * finishes before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle
+ * finalization callbacks ({@link DoFn.BundleFinalizer}) run right after their bundle's
+ * finishBundle, see {@link PendingBundleFinalizations}; the output element counts
+ * ({@link ElementCounts}) are flushed there too. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
  * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
@@ -82,8 +90,6 @@ import org.slf4j.LoggerFactory;
 public final class DoFnOperator extends AbstractOperator {
 
   private static final Logger LOG = LoggerFactory.getLogger(DoFnOperator.class);
-  /** Longest a bundle stays open while elements keep coming (wall time; the Flink runner's default too). */
-  static final long MAX_BUNDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   /**
    * Everything a {@code DoFnOperator} needs, fixed at translation.
@@ -96,6 +102,9 @@ public final class DoFnOperator extends AbstractOperator {
    * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
    * @param maxBundleSize elements after which a bundle is finished
    * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
+   * @param maxBundleTimeMillis in streaming, processing time after its start at which a bundle is finished
+   * @param outputPCollections name of the PCollection at each output port (index = port), the
+   *     label of its element count ({@link ElementCounts}); empty: labelled by step and port
    */
   public record Spec(
       String stepName,
@@ -111,8 +120,35 @@ public final class DoFnOperator extends AbstractOperator {
       Map<String, PCollectionView<?>> sideInputMapping,
       List<PCollectionView<?>> sideInputs,
       int maxBundleSize,
-      Coder<?> keyCoder)
-      implements Serializable {}
+      Coder<?> keyCoder,
+      long maxBundleTimeMillis,
+      List<String> outputPCollections)
+      implements Serializable {
+
+    /** With the default {@link #maxBundleTimeMillis()}, {@link #DEFAULT_MAX_BUNDLE_TIME_MILLIS}. */
+    public Spec(
+        String stepName,
+        byte[] serializedFn,
+        SerializablePipelineOptions options,
+        Coder<?> inputCoder,
+        TupleTag<?> mainOutputTag,
+        List<TupleTag<?>> additionalOutputTags,
+        Map<TupleTag<?>, Coder<?>> outputCoders,
+        Map<TupleTag<?>, Integer> outputPorts,
+        WindowingStrategy<?, ?> windowingStrategy,
+        DoFnSchemaInformation schemaInformation,
+        Map<String, PCollectionView<?>> sideInputMapping,
+        List<PCollectionView<?>> sideInputs,
+        int maxBundleSize,
+        Coder<?> keyCoder) {
+      this(stepName, serializedFn, options, inputCoder, mainOutputTag, additionalOutputTags, outputCoders, outputPorts,
+          windowingStrategy, schemaInformation, sideInputMapping, sideInputs, maxBundleSize, keyCoder,
+          DEFAULT_MAX_BUNDLE_TIME_MILLIS, List.of());
+    }
+  }
+
+  /** Default of {@link Spec#maxBundleTimeMillis()} (Beam's Flink runner's streaming default). */
+  public static final long DEFAULT_MAX_BUNDLE_TIME_MILLIS = 1000;
 
   private final Spec spec;
   /** Streaming: a stateful DoFn's state and timers live in the engine's keyed state backend. */
@@ -123,6 +159,7 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnInvoker<Object, Object> invoker;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
+  private ElementCounts elementCounts;
   /** Non-null for a stateful DoFn. */
   private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
@@ -136,7 +173,14 @@ public final class DoFnOperator extends AbstractOperator {
   private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
+  /** Counts bundles started, so that a bundle timer that fires late finishes only its own bundle. */
+  private long bundleNumber;
+  /** Streaming: the processing-time timer that finishes the open bundle; null when none is pending. */
+  private ProcessingTimeService.Cancellable bundleTimer;
+  /** Streaming: wall time ({@link System#nanoTime()}) at which the open bundle started. */
   private long bundleStartNanos;
+  /** Streaming: {@link Spec#maxBundleTimeMillis()} in nanoseconds; batch: never. */
+  private long maxBundleNanos;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
@@ -166,6 +210,8 @@ public final class DoFnOperator extends AbstractOperator {
   public void open(OperatorContext context, Output output) throws Exception {
     super.open(context, output);
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
+    elementCounts = new ElementCounts(metrics, spec.stepName(), outputPCollectionNames());
+    maxBundleNanos = streaming ? TimeUnit.MILLISECONDS.toNanos(spec.maxBundleTimeMillis()) : Long.MAX_VALUE;
     PipelineOptions options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
@@ -235,6 +281,19 @@ public final class DoFnOperator extends AbstractOperator {
           new StatefulDoFnRunner.StateInternalsStateCleaner<>(fn, keyed.stateInternals(), (Coder) windowing.getWindowFn().windowCoder()),
           DoFnSignatures.requiresTimeSortedInput(fn));
     }
+  }
+
+  /** The PCollection name of each output port, from the spec or made up from step and port. */
+  private List<String> outputPCollectionNames() {
+    if (!spec.outputPCollections().isEmpty()) {
+      return spec.outputPCollections();
+    }
+    int ports = spec.outputPorts().values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    List<String> names = new ArrayList<>();
+    for (int p = 0; p < ports; p++) {
+      names.add(spec.stepName() + ".out" + p);
+    }
+    return names;
   }
 
   @Override
@@ -390,7 +449,8 @@ public final class DoFnOperator extends AbstractOperator {
         keyed.afterElement();
       }
     }
-    if (++elementsInBundle >= spec.maxBundleSize() || System.nanoTime() - bundleStartNanos >= MAX_BUNDLE_NANOS) {
+    // Batch reads no clock per element.
+    if (++elementsInBundle >= spec.maxBundleSize() || (streaming && System.nanoTime() - bundleStartNanos >= maxBundleNanos)) {
       finishBundle();
     }
   }
@@ -416,15 +476,36 @@ public final class DoFnOperator extends AbstractOperator {
       runner.startBundle();
       bundleOpen = true;
       elementsInBundle = 0;
-      bundleStartNanos = System.nanoTime();
+      bundleNumber++;
+      if (streaming) {
+        bundleStartNanos = System.nanoTime();
+        startBundleTimer();
+      }
     }
+  }
+
+  /** Finishes the bundle just started once {@link Spec#maxBundleTimeMillis()} passed, unless it finished before. */
+  private void startBundleTimer() {
+    ProcessingTimeService time = context.processingTimeService();
+    long bundle = bundleNumber;
+    bundleTimer = time.registerTimer(time.currentTime() + spec.maxBundleTimeMillis(), now -> {
+      if (bundleOpen && bundleNumber == bundle) {
+        bundleTimer = null;
+        finishBundle();
+      }
+    });
   }
 
   private void finishBundle() throws IOException {
     if (bundleOpen) {
       bundleOpen = false;
+      if (bundleTimer != null) {
+        bundleTimer.cancel();
+        bundleTimer = null;
+      }
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
+        elementCounts.flush();
         // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).
         finalizations.finalizeBundle(context.taskName());
       }
@@ -437,6 +518,7 @@ public final class DoFnOperator extends AbstractOperator {
     public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
       Integer port = spec.outputPorts().get(tag);
       if (port != null) {
+        elementCounts.add(port);
         output.emit(port, value, value.getTimestamp().getMillis());
       }
     }

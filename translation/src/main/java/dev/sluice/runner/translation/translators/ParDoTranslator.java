@@ -41,9 +41,6 @@ import org.apache.beam.sdk.values.TupleTag;
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
 
-  /** Elements after which a bundle is finished. */
-  static final int MAX_BUNDLE_SIZE = 1000;
-
   @Override
   public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
     String name = context.currentName();
@@ -78,11 +75,13 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
     Map<TupleTag<?>, Integer> ports = new HashMap<>();
     Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    List<String> outputNames = new ArrayList<>();
     for (TupleTag<?> tag : ordered) {
       PCollection<?> pc = outputs.get(tag);
       if (pc != null) {
         ports.put(tag, ports.size());
         outputCoders.put(tag, pc.getCoder());
+        outputNames.add(pc.getName());
       }
     }
     List<TupleTag<?>> additional = new ArrayList<>(ordered.subList(1, ordered.size()));
@@ -101,8 +100,10 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         ParDoTranslation.getSchemaInformation(applied),
         new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
         sideInputs,
-        MAX_BUNDLE_SIZE,
-        keyCoder);
+        (int) Math.min(Integer.MAX_VALUE, context.settings().maxBundleSize()),
+        keyCoder,
+        context.settings().maxBundleTimeMillis(),
+        outputNames);
     int[] materialized = new int[sideInputs.size()];
     for (int i = 0; streaming && i < sideInputs.size(); i++) {
       materialized[i] = SideInputMaterialization.add(context, name, i, sideInputs.get(i));

@@ -81,7 +81,7 @@ public final class SplittableProcessKeyedTranslator
         ports,
         new LinkedHashMap<>(transform.getSideInputMapping()),
         sideInputs,
-        ParDoTranslator.MAX_BUNDLE_SIZE,
+        (int) Math.min(Integer.MAX_VALUE, context.settings().maxBundleSize()),
         MAX_OUTPUTS_PER_CHECKPOINT,
         MAX_DURATION_PER_CHECKPOINT);
     int node = context.addOperator(
