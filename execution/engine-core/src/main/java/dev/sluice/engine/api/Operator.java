@@ -49,6 +49,18 @@ public interface Operator {
     return null;
   }
 
+  /**
+   * The job is being drained (a streaming job asked to end gracefully): stop taking on new
+   * work that would never end, and shorten what is pending, so that the operator can finish
+   * once its inputs end. The task has already decided to end its source input (if it has one)
+   * right after this call: every source of a drained job ends, emits watermark +infinity and
+   * END, so downstream operators fire their remaining windows and event-time timers and finish
+   * as in a bounded job. Called at most once, on the mailbox thread, at any point between
+   * {@code open} and {@code finish} (also after {@code endInput}, while
+   * {@link #workAfterEndOfInput()} is pending). Default: nothing.
+   */
+  default void drain() throws Exception {}
+
   /** All inputs ended (for a source: the source is exhausted). Flush held output now. */
   void finish() throws Exception;
 

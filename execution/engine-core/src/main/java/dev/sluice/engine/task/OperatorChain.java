@@ -153,6 +153,15 @@ final class OperatorChain {
     }
   }
 
+  /** Drain: {@link Operator#drain()} on every opened operator, head to tail. */
+  void drainOperators() throws Exception {
+    for (int i = 0; i < operators.length; i++) {
+      if (opened != null && opened[i]) {
+        operators[i].drain();
+      }
+    }
+  }
+
   /**
    * All inputs ended: {@code finish()} in chain order; a non-head node first gets
    * {@code endInput} of its one input, after everything its predecessor flushed in its finish.

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Drives a source head: one {@code emitNext} per step. On NOTHING_AVAILABLE the task parks until
  * the source's {@code available()} future completes (it signals the mailbox) or mail arrives;
- * on END_OF_INPUT it emits watermark +infinity and runs the task's end-of-input action.
+ * on END_OF_INPUT, or at the first step after {@link #requestEnd()} (drain), it emits watermark
+ * +infinity and runs the task's end-of-input action.
  *
  * <p>Task thread only.
  */
@@ -21,6 +22,8 @@ final class SourceInputProcessor implements MailboxProcessor.DefaultAction {
   /** The availability future we already hooked the mailbox signal to. */
   private CompletableFuture<?> watched;
   private boolean ended;
+  /** The job is drained: end at the next step, as if the source returned END_OF_INPUT. */
+  private boolean endRequested;
 
   SourceInputProcessor(SourceOperator source, Output output, TaskMailbox mailbox, TaskMailbox.ThrowingRunnable onEndOfInput) {
     this.source = source;
@@ -33,6 +36,10 @@ final class SourceInputProcessor implements MailboxProcessor.DefaultAction {
   public boolean runStep() throws Exception {
     if (ended) {
       return false;
+    }
+    if (endRequested) {
+      endInput();
+      return true;
     }
     switch (source.emitNext(output)) {
       case MORE_AVAILABLE:
@@ -48,12 +55,24 @@ final class SourceInputProcessor implements MailboxProcessor.DefaultAction {
         }
         return false;
       case END_OF_INPUT:
-        ended = true;
-        output.emitWatermark(Watermarks.MAX);
-        onEndOfInput.run();
+        endInput();
         return true;
       default:
         throw new IllegalStateException("Unknown source status");
     }
+  }
+
+  /**
+   * Drain: the source reads no more; the next step ends the input (watermark +infinity, then
+   * the end-of-input action) whatever the source would return. No-op once ended.
+   */
+  void requestEnd() {
+    endRequested = true;
+  }
+
+  private void endInput() throws Exception {
+    ended = true;
+    output.emitWatermark(Watermarks.MAX);
+    onEndOfInput.run();
   }
 }

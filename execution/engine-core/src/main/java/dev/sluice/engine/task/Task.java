@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ import org.slf4j.MDC;
  * {@link #start()} creates the task thread (named after the task, MDC {@code jobId} and
  * {@code task} set), which owns the operators: every operator call, timer callback and buffer
  * flush runs on it, through the {@link TaskMailbox}. {@link #cancel()}, {@link #state()} and
- * {@link #accumulatorSnapshot()} may be called from any thread.
+ * {@link #accumulatorSnapshot()} may be called from any thread, and so may {@link #drain()}.
  *
  * <h3>Lifecycle</h3>
  * See {@link ExecutionState}: CREATED -> DEPLOYING (operators created, output partitions
@@ -83,6 +84,9 @@ public final class Task {
   private InputGate gate;
   private File tempDirectory;
   private boolean finishedNormally;
+  /** Null unless the head is a source. */
+  private SourceInputProcessor sourceProcessor;
+  private boolean drained;
 
   public Task(TaskDeploymentDescriptor descriptor, TaskEnvironment environment, TaskListener listener) {
     this.descriptor = descriptor;
@@ -144,6 +148,37 @@ public final class Task {
       c.abortWriters();
     }
     scheduleInterrupts();
+  }
+
+  /**
+   * Asks the task to drain; returns at once (any thread). A mail on the task thread calls
+   * {@link dev.sluice.engine.api.Operator#drain()} on every operator of the chain, head first,
+   * and then, if the head is a source, ends the source input (watermark +infinity, END), so the
+   * task and its consumers finish normally once their remaining work is done. A task that
+   * already ended, or was drained before, ignores it; one that has not started yet drains as
+   * soon as it runs.
+   */
+  public void drain() {
+    if (outcome.get() != null || state.get().isTerminal()) {
+      return;
+    }
+    try {
+      mailbox.put(new TaskMailbox.Mail(this::drainOnTaskThread, "drain"));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Task {} ended before it could drain", taskName);
+    }
+  }
+
+  private void drainOnTaskThread() throws Exception {
+    if (drained || finishedNormally) {
+      return;
+    }
+    drained = true;
+    LOG.info("Draining task {}", taskName);
+    chain.drainOperators();
+    if (sourceProcessor != null) {
+      sourceProcessor.requestEnd();
+    }
   }
 
   /**
@@ -262,7 +297,8 @@ public final class Task {
         throw new IllegalStateException("Vertex " + vertex.name() + " has no inputs, but its head operator "
             + chain.name(0) + " (" + chain.head().getClass().getName() + ") is not a SourceOperator");
       }
-      action = new SourceInputProcessor(source, chain.headOutput(), mailbox, this::endOfInput);
+      sourceProcessor = new SourceInputProcessor(source, chain.headOutput(), mailbox, this::endOfInput);
+      action = sourceProcessor;
     } else {
       gate = environment.shuffle().createInputGate(mailbox::signal);
       int[] channelsPerInput = createInputChannels(graph, vertex);

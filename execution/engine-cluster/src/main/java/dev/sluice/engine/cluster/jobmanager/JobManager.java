@@ -126,6 +126,22 @@ public final class JobManager implements JobManagerGateway, AutoCloseable {
     });
   }
 
+  /**
+   * Drains a running streaming job: its sources stop reading and end, the rest finishes what is
+   * pending, and the job ends FINISHED. A job that is not running (any more) is left alone.
+   */
+  public CompletableFuture<Void> drainJob(JobId jobId) {
+    return runAsync(() -> {
+      RunningJob job = jobs.get(jobId);
+      if (job == null) {
+        LOG.info("Ignoring drain of job {}: it is not running", jobId);
+      } else {
+        withJob(jobId, job.scheduler::drain);
+      }
+      return null;
+    });
+  }
+
   /** Cancels every running job; completes when all of them ended. */
   public CompletableFuture<Void> cancelAllJobs() {
     return EndpointExecutors.callAsync(mainThread, () -> {

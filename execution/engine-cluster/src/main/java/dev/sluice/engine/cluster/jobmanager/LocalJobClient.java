@@ -55,6 +55,11 @@ public final class LocalJobClient implements JobClient {
     jobManager.cancelJob(jobId);
   }
 
+  @Override
+  public void drain() {
+    jobManager.drainJob(jobId);
+  }
+
   /**
    * Waits up to the accumulator timeout (plus a margin) for the JobManager's answer; returns the
    * final accumulators once the job ended.

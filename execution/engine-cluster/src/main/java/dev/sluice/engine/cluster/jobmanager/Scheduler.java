@@ -62,6 +62,8 @@ final class Scheduler {
   private final Duration consequenceGracePeriod;
   /** A delayed cancellation of all tasks after a consequential first failure; null if none. */
   private ScheduledFuture<?> pendingCancel;
+  /** Set once the job was asked to drain. */
+  private boolean draining;
 
   Scheduler(ExecutionGraph graph, SlotPool slotPool, ScheduledExecutorService mainThread, Duration accumulatorTimeout,
       Consumer<JobStatus> statusListener, Consumer<Scheduler> onTerminal, Duration consequenceGracePeriod) {
@@ -187,6 +189,29 @@ final class Scheduler {
         onTerminal.accept(this);
       }
       default -> LOG.info("Ignoring cancel of job {} in status {}", graph.describe(), graph.status());
+    }
+  }
+
+  /**
+   * Drain: asks every deployed task to drain (see {@code Task#drain()}); the job then ends
+   * FINISHED as its tasks finish. Only a RUNNING job drains, and only once.
+   */
+  void drain() {
+    if (graph.status() != JobStatus.RUNNING || draining) {
+      LOG.info("Ignoring drain of job {} in status {}{}", graph.describe(), graph.status(), draining ? " (already draining)" : "");
+      return;
+    }
+    draining = true;
+    LOG.info("Draining job {}", graph.describe());
+    for (Execution execution : graph.executions()) {
+      if (execution.state() == ExecutionState.DEPLOYING || execution.state() == ExecutionState.RUNNING) {
+        slotPool.gateway(execution.slot().taskManager()).drainTask(execution.attemptId())
+            .whenCompleteAsync((ok, error) -> {
+              if (error != null && !execution.state().isTerminal()) {
+                LOG.warn("Could not drain task {} of job {}", execution.taskName(), graph.describe(), unwrap(error));
+              }
+            }, mainThread);
+      }
     }
   }
 

@@ -26,6 +26,15 @@ public interface TaskManagerGateway {
    */
   CompletableFuture<Void> cancelTask(ExecutionAttemptId attempt);
 
+  /**
+   * Asks the task to drain (see {@code Task#drain()}); it ends FINISHED later, reported as
+   * usual. Fails with {@link TaskNotFoundException} when the TaskManager does not run that
+   * attempt (any more). Default: unsupported.
+   */
+  default CompletableFuture<Void> drainTask(ExecutionAttemptId attempt) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("Task manager " + id() + " cannot drain tasks"));
+  }
+
   /** Snapshots of the accumulators of every task of {@code job} this TaskManager runs now. */
   CompletableFuture<Map<ExecutionAttemptId, Map<String, Accumulator<?>>>> requestAccumulators(JobId job);
 

@@ -18,5 +18,8 @@ public interface DeployedTask {
   /** Asks the task to stop; returns at once. Its listener hears the terminal state. */
   void cancel();
 
+  /** Asks the task to drain; returns at once. Default: nothing (a task that cannot drain). */
+  default void drain() {}
+
   Map<String, Accumulator<?>> accumulatorSnapshot();
 }

@@ -41,6 +41,11 @@ public final class EngineTaskFactory implements TaskFactory {
       }
 
       @Override
+      public void drain() {
+        task.drain();
+      }
+
+      @Override
       public Map<String, Accumulator<?>> accumulatorSnapshot() {
         return task.accumulatorSnapshot();
       }

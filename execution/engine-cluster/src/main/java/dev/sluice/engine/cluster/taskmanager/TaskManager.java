@@ -131,6 +131,18 @@ public final class TaskManager implements TaskManagerGateway, AutoCloseable {
   }
 
   @Override
+  public CompletableFuture<Void> drainTask(ExecutionAttemptId attempt) {
+    return runAsync(() -> {
+      RunningTask running = tasks.get(attempt);
+      if (running == null) {
+        throw new TaskNotFoundException(attempt, id);
+      }
+      running.task.drain();
+      return null;
+    });
+  }
+
+  @Override
   public CompletableFuture<Map<ExecutionAttemptId, Map<String, Accumulator<?>>>> requestAccumulators(JobId job) {
     return runAsync(() -> {
       Map<ExecutionAttemptId, Map<String, Accumulator<?>>> snapshots = new HashMap<>();
