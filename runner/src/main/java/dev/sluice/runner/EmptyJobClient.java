@@ -41,6 +41,9 @@ final class EmptyJobClient implements JobClient {
   public void cancel() {}
 
   @Override
+  public void drain() {}
+
+  @Override
   public Map<String, Accumulator<?>> accumulators() {
     return Map.of();
   }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * nobody waits for it; {@link #waitUntilFinish} returns only after the cluster is closed.
  *
  * <h3>Threading model</h3>
- * Thread-safe: any thread may query, wait or cancel.
+ * Thread-safe: any thread may query, wait, cancel or drain.
  */
 public final class SluicePipelineResult implements PipelineResult {
 
@@ -114,6 +114,26 @@ public final class SluicePipelineResult implements PipelineResult {
     if (!jobClient.resultFuture().isDone()) {
       LOG.info("Cancelling job {}", describeJob());
       jobClient.cancel();
+    }
+    return getState();
+  }
+
+  /**
+   * Sluice-specific (Beam's {@link PipelineResult} has no drain; like Flink's
+   * {@code stop --drain} and Dataflow's drain): asks a streaming job to end gracefully and
+   * returns at once. Every source stops reading, the watermark advances to +infinity, so every
+   * window fires its final panes and every event-time timer fires, splittable DoFns truncate
+   * their restrictions ({@code @TruncateRestriction}; by default a bounded restriction is kept
+   * and processed, an unbounded one dropped) and process what is left, and the job ends: then
+   * {@link #waitUntilFinish} returns DONE. Nothing that was read is lost. Draining a job that
+   * already ended (a batch job, say), or draining twice, does nothing.
+   *
+   * @return the state now (RUNNING while the drain is under way)
+   */
+  public State drain() {
+    if (!jobClient.resultFuture().isDone()) {
+      LOG.info("Draining job {}", describeJob());
+      jobClient.drain();
     }
     return getState();
   }

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * bounded input, e.g. PeriodicImpulse after Impulse). Until no restriction is pending the
  * operator reports {@link #workAfterEndOfInput() work left}; the task keeps firing its
  * processing-time timers and finishes it afterwards. One that resumes forever keeps the job
- * running, as it should. (Truncation belongs to draining, which Sluice does not have yet.)
+ * running, as it should, until the job is drained: {@link #drain()} truncates every pending
+ * restriction (and every later one), so what is left ends.
  *
  * <p>Side inputs, bundles and bundle finalization work as in {@link DoFnOperator}: main input
  * elements wait in a {@link SpillingBuffer} until every side input ended; a bundle finishes
@@ -136,6 +137,8 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   private long emittedWatermark = Watermarks.MIN;
   /** Set once all inputs ended while restrictions were still pending; completed when none is. */
   private CompletableFuture<Void> drained;
+  /** Non-null only inside {@link #drain()}: collects the restrictions truncation kept. */
+  private DrainSweep drainSweep;
 
   public SplittableDoFnOperator(Spec spec) {
     this.spec = spec;
@@ -152,7 +155,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     finalizations = new PendingBundleFinalizations(spec.stepName());
     Coder<? extends BoundedWindow> windowCoder = spec.inputWindowingStrategy().getWindowFn().windowCoder();
     keyed = new StreamingKeyedStepContext(context, (Coder) ByteArrayCoder.of(), windowCoder,
-        (key, timer, window) -> onResumeTimer(timer), this::afterProcessingTimeTimers, finalizations);
+        (key, timer, window) -> onResumeTimer(key, timer), this::afterProcessingTimeTimers, finalizations);
     SideInputReader sideInputReader;
     List<PCollectionView<?>> sideInputs = spec.sideInputs();
     if (sideInputs.isEmpty()) {
@@ -218,7 +221,11 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   }
 
   /** A restriction's resume timer fired; the key is current. */
-  private void onResumeTimer(TimerData timer) throws Exception {
+  private void onResumeTimer(Object key, TimerData timer) throws Exception {
+    if (drainSweep != null) {
+      drainSweep.truncated(key, timer);
+      return;
+    }
     try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       startBundleIfNeeded();
       restrictions.resume(timer.getNamespace());
@@ -291,6 +298,53 @@ public final class SplittableDoFnOperator extends AbstractOperator {
         context.taskName(), keyed.numberOfTimers(), spec.stepName());
     drained = new CompletableFuture<>();
     return drained;
+  }
+
+  /**
+   * The job drains: truncate every pending restriction now (and every later one as it starts),
+   * drop what truncation drops, and resume what it keeps at once; once none is pending,
+   * {@link #workAfterEndOfInput()} is done and the operator can finish.
+   */
+  @Override
+  public void drain() throws Exception {
+    if (restrictions.draining()) {
+      return;
+    }
+    restrictions.startDraining();
+    int pending = keyed.numberOfTimers();
+    DrainSweep sweep = new DrainSweep();
+    drainSweep = sweep;
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      startBundleIfNeeded();
+      // Fires every pending resume timer; onResumeTimer truncates instead of processing.
+      ((SluiceTimerInternals) keyed.timerInternals()).advanceProcessingTime(Long.MAX_VALUE);
+    } finally {
+      drainSweep = null;
+    }
+    sweep.resumeKept();
+    LOG.info("{}: drained {}: truncated {} pending restrictions, {} left to process", context.taskName(),
+        spec.stepName(), pending, sweep.kept.size());
+    keyed.afterElement();
+    afterProcessingTimeTimers();
+  }
+
+  /** The restrictions truncation kept during {@link #drain()}, resumed after the sweep. */
+  private final class DrainSweep {
+    private final List<KV<Object, TimerData>> kept = new java.util.ArrayList<>();
+
+    void truncated(Object key, TimerData timer) {
+      if (restrictions.truncatePending(timer.getNamespace())) {
+        kept.add(KV.of(key, timer));
+      }
+    }
+
+    /** Outside the sweep, or the new timers would fire (and be truncated) in it again. */
+    void resumeKept() throws Exception {
+      for (KV<Object, TimerData> k : kept) {
+        keyed.setCurrentKey(k.getKey());
+        restrictions.resumeNow(k.getValue().getNamespace(), k.getValue().getOutputTimestamp());
+      }
+    }
   }
 
   @Override

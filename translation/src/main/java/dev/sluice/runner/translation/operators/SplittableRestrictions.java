@@ -34,6 +34,10 @@ import org.joda.time.Instant;
  * timer at now + resume delay ({@link #resume}). Semantics as in runners-core's
  * {@code SplittableParDoViaKeyedWorkItems.ProcessFn}, here without the KeyedWorkItem wrapping.
  *
+ * <p>Drain: every pending restriction, and every restriction that starts afterwards, is
+ * truncated once ({@code @TruncateRestriction}, Beam's default keeps a bounded restriction and
+ * drops an unbounded one); what truncation leaves is processed as usual.
+ *
  * <p>State, in the namespace of the element's window (the key is the random key the
  * SDF expansion gave each element and restriction, so a key holds one restriction per window):
  * <ul>
@@ -70,6 +74,8 @@ final class SplittableRestrictions {
   private final StateTag<ValueState<Object>> restrictionTag;
   private final StateTag<ValueState<Object>> estimatorTag;
   private final StateTag<WatermarkHoldState> holdTag;
+  /** Set once the job drains: new restrictions are truncated before they run. */
+  private boolean draining;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   SplittableRestrictions(
@@ -97,14 +103,80 @@ final class SplittableRestrictions {
     this.holdTag = StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST);
   }
 
-  /** First call for an element in one window: the seed restriction. */
+  /** First call for an element in one window: the seed restriction (truncated first when draining). */
   void start(WindowedValue<Object> element, Object restriction) throws Exception {
     BoundedWindow window = element.getWindows().iterator().next();
     StateNamespace namespace = StateNamespaces.window(windowCoder, window);
-    state.state(namespace, elementTag).write(element);
     Object estimatorState = invoker.invokeGetInitialWatermarkEstimatorState(
         new Arguments("GetInitialWatermarkEstimatorState", element, restriction, null));
+    if (draining) {
+      restriction = truncate(element, restriction, estimatorState);
+      if (restriction == null) {
+        return;
+      }
+    }
+    state.state(namespace, elementTag).write(element);
     process(namespace, element, restriction, estimatorState);
+  }
+
+  /**
+   * The job drains: from now on {@link #start} truncates each new restriction before it runs.
+   * Pending ones are truncated by {@link #truncatePending} (the operator reaches each through
+   * its resume timer); residuals of a truncated restriction are not truncated again.
+   */
+  void startDraining() {
+    draining = true;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Drain: truncates the restriction pending in {@code namespace} (its resume timer was just
+   * removed). Returns true if the truncated restriction is kept in state and must be resumed
+   * (see {@link #resumeNow}); false if truncation dropped it, and with it all its state and
+   * its watermark hold.
+   */
+  boolean truncatePending(StateNamespace namespace) {
+    WindowedValue<Object> element = state.state(namespace, elementTag).read();
+    if (element == null) {
+      return false;
+    }
+    Object truncated = truncate(element, state.state(namespace, restrictionTag).read(), state.state(namespace, estimatorTag).read());
+    if (truncated == null) {
+      clear(namespace);
+      return false;
+    }
+    state.state(namespace, restrictionTag).write(truncated);
+    return true;
+  }
+
+  /** Sets the resume timer of the restriction pending in {@code namespace} to now. */
+  void resumeNow(StateNamespace namespace, Instant outputTimestamp) {
+    timers.setTimer(TimerData.of(RESUME_TIMER, namespace, timers.currentProcessingTime(), outputTimestamp, TimeDomain.PROCESSING_TIME));
+  }
+
+  /**
+   * The DoFn's {@code @TruncateRestriction}, or Beam's default: a bounded restriction is kept
+   * whole, an unbounded one is dropped. Null if nothing is left to process.
+   */
+  private Object truncate(WindowedValue<Object> element, Object restriction, Object estimatorState) {
+    Arguments args = new Arguments("TruncateRestriction", element, restriction, estimatorState) {
+      @Override
+      public RestrictionTracker<?, ?> restrictionTracker() {
+        return invoker.invokeNewTracker(new Arguments("NewTracker", element, restriction, estimatorState));
+      }
+    };
+    RestrictionTracker.TruncateResult<Object> result = invoker.invokeTruncateRestriction(args);
+    return result == null ? null : result.getTruncatedRestriction();
+  }
+
+  private void clear(StateNamespace namespace) {
+    state.state(namespace, elementTag).clear();
+    state.state(namespace, restrictionTag).clear();
+    state.state(namespace, estimatorTag).clear();
+    state.state(namespace, holdTag).clear();
   }
 
   /** The resume timer of the restriction in {@code namespace} fired. */
@@ -137,10 +209,7 @@ final class SplittableRestrictions {
     WatermarkHoldState hold = state.state(namespace, holdTag);
     Object residual = result.getResidualRestriction();
     if (residual == null) {
-      state.state(namespace, elementTag).clear();
-      state.state(namespace, restrictionTag).clear();
-      state.state(namespace, estimatorTag).clear();
-      hold.clear();
+      clear(namespace);
       return;
     }
     state.state(namespace, restrictionTag).write(residual);
@@ -156,7 +225,7 @@ final class SplittableRestrictions {
   }
 
   /** Arguments of the DoFn's restriction, tracker and watermark estimator methods. */
-  private final class Arguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
+  private class Arguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
     private final String method;
     private final WindowedValue<Object> element;
     private final Object restriction;
