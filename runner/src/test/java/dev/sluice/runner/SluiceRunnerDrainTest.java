@@ -20,10 +20,13 @@ import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFn.ProcessContinuation;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.transforms.splittabledofn.GrowableOffsetRangeTracker;
+import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -117,6 +120,46 @@ class SluiceRunnerDrainTest implements Serializable {
   }
 
   @Test
+  void defaultTruncationDropsAnUnboundedRestriction() {
+    Pipeline p = Pipeline.create(streamingOptions());
+    String sink = collect(p.apply(Impulse.create())
+        .apply(ParDo.of(new CounterFn(Long.MAX_VALUE)))
+        .apply(MapElements.into(TypeDescriptors.strings()).via(n -> Long.toString(n))), "Collect");
+
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    try {
+      awaitWhileRunning(result, () -> collected(sink).size() >= 30, "30 numbers before the drain");
+      result.drain();
+      assertThat(result.waitUntilFinish(Duration.standardMinutes(1))).isEqualTo(PipelineResult.State.DONE);
+    } finally {
+      result.cancel();
+    }
+    // Nothing after the drain, and no gaps before it: the numbers are 0 .. n-1.
+    List<String> numbers = collected(sink);
+    assertThat(numbers).containsExactlyInAnyOrderElementsOf(
+        LongStream.range(0, numbers.size()).mapToObj(Long::toString).collect(Collectors.toList()));
+  }
+
+  @Test
+  void defaultTruncationKeepsABoundedRestrictionWhole() {
+    Pipeline p = Pipeline.create(streamingOptions());
+    String sink = collect(p.apply(Impulse.create())
+        .apply(ParDo.of(new CounterFn(300)))
+        .apply(MapElements.into(TypeDescriptors.strings()).via(n -> Long.toString(n))), "Collect");
+
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    try {
+      awaitWhileRunning(result, () -> collected(sink).size() >= 30, "30 numbers before the drain");
+      result.drain();
+      assertThat(result.waitUntilFinish(Duration.standardMinutes(1))).isEqualTo(PipelineResult.State.DONE);
+    } finally {
+      result.cancel();
+    }
+    assertThat(collected(sink)).containsExactlyInAnyOrderElementsOf(
+        LongStream.range(0, 300).mapToObj(Long::toString).collect(Collectors.toList()));
+  }
+
+  @Test
   void drainedEndlessPeriodicImpulseEnds() {
     Pipeline p = Pipeline.create(streamingOptions());
     String sink = collect(p.apply(PeriodicImpulse.create().withInterval(Duration.millis(10)))
@@ -198,6 +241,47 @@ class SluiceRunnerDrainTest implements Serializable {
   }
 
   /**
+   * Ten numbers of {@code [0, end)} per call, then resumes; Beam's default truncation (keeps a
+   * bounded restriction, drops an unbounded one).
+   */
+  private static final class CounterFn extends DoFn<byte[], Long> {
+    private final long end;
+
+    CounterFn(long end) {
+      this.end = end;
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction() {
+      return new OffsetRange(0, end);
+    }
+
+    /** Beam's OffsetRangeTracker always says BOUNDED; the growable one is UNBOUNDED up to Long.MAX_VALUE. */
+    @NewTracker
+    public RestrictionTracker<OffsetRange, Long> newTracker(@Restriction OffsetRange restriction) {
+      return restriction.getTo() == Long.MAX_VALUE
+          ? new GrowableOffsetRangeTracker(restriction.getFrom(), () -> Long.MAX_VALUE)
+          : new OffsetRangeTracker(restriction);
+    }
+
+    @ProcessElement
+    public ProcessContinuation process(RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
+      return countTen(tracker, out);
+    }
+  }
+
+  private static ProcessContinuation countTen(RestrictionTracker<OffsetRange, Long> tracker, DoFn.OutputReceiver<Long> out) {
+    long next = tracker.currentRestriction().getFrom();
+    for (int i = 0; i < 10; i++, next++) {
+      if (!tracker.tryClaim(next)) {
+        return DoFn.ProcessContinuation.stop();
+      }
+      out.output(next);
+    }
+    return DoFn.ProcessContinuation.resume().withResumeDelay(Duration.millis(10));
+  }
+
+  /**
    * Counts 0, 1, 2, ... forever: ten numbers per call, then resumes. Its truncation records
    * where it was and leaves three more numbers.
    */
@@ -215,14 +299,7 @@ class SluiceRunnerDrainTest implements Serializable {
 
     @ProcessElement
     public ProcessContinuation process(RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
-      long next = tracker.currentRestriction().getFrom();
-      for (int i = 0; i < 10; i++, next++) {
-        if (!tracker.tryClaim(next)) {
-          return ProcessContinuation.stop();
-        }
-        out.output(next);
-      }
-      return ProcessContinuation.resume().withResumeDelay(Duration.millis(10));
+      return countTen(tracker, out);
     }
 
     @TruncateRestriction
