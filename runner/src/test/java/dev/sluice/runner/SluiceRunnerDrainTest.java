@@ -68,7 +68,8 @@ class SluiceRunnerDrainTest implements Serializable {
     SluicePipelineResult result = (SluicePipelineResult) p.run();
     try {
       awaitWhileRunning(result, () -> collected(counts).size() >= 3, "three windows fired before the drain");
-      assertThat(result.drain()).isEqualTo(PipelineResult.State.RUNNING);
+      // RUNNING while the drain is under way, or DONE if it was quick.
+      assertThat(result.drain()).isIn(PipelineResult.State.RUNNING, PipelineResult.State.DONE);
       assertThat(result.waitUntilFinish(Duration.standardMinutes(1))).isEqualTo(PipelineResult.State.DONE);
     } finally {
       result.cancel();
