@@ -10,8 +10,7 @@ import picocli.CommandLine;
 /**
  * Runs the Nexmark driver on Sluice and on the Direct runner for a small batch configuration and
  * checks that Sluice's normalized results equal the Direct runner's for every query. The Flink
- * runner is left out: it cannot share a JVM with Sluice (see {@link BenchmarkRunner}) and is too
- * heavy for {@code mvn verify}; {@code bin/nexmark} covers it.
+ * runner is left out: it is too heavy for {@code mvn verify}; {@code bin/nexmark} covers it.
  */
 class NexmarkDriverTest {
 
