@@ -5,6 +5,7 @@ import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.engine.sort.SpillingGrouper;
+import dev.sluice.runner.translation.serde.KeyedBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * default trigger take a direct path that groups per window without a ReduceFnRunner; a test
  * checks that it gives the same output.
  *
- * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key. Output
+ * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key, or, through a
+ * {@code KeyedWindowedValueSerializer} exchange, {@link KeyedBytes} (key and windowed value
+ * already encoded as the grouper keeps them, so they are not decoded and encoded again). Output
  * (port 0): {@code WindowedValue<KV<K, Iterable<V>>>}, keys in unsigned order of their encoding.
  *
  * <h3>Memory</h3>
@@ -145,12 +148,17 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
+    inputCount++;
+    if (value instanceof KeyedBytes keyed) {
+      // Through a KeyedWindowedValueSerializer exchange: already the bytes the grouper keeps.
+      grouper.add(keyed.key(), keyed.windowedValue());
+      return;
+    }
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     KV<K, V> kv = wv.getValue();
     byte[] key = encode(keyCoder, kv.getKey());
     byte[] windowedValue = encode(windowedValueCoder, wv.withValue(kv.getValue()));
     grouper.add(key, windowedValue);
-    inputCount++;
   }
 
   /** Holds every watermark until all groups are out: output for any window may still follow. */
