@@ -22,4 +22,16 @@ public interface Output {
    * whose inputs are all idle is idle). Outputs that have no consumers ignore it.
    */
   default void markIdle(boolean idle) {}
+
+  /**
+   * For a source that drives a job's synthetic processing time
+   * ({@code JobConfig#PROCESSING_TIME_MODE}): sets processing time to {@code time} in this task
+   * (its due processing-time timers fire now, in timestamp order) and then sends it downstream
+   * after everything emitted so far. Each consuming task aligns it over all its channels, fires
+   * its own timers and forwards it in turn, so every task sees processing time move only after
+   * the output of everything before it arrived. Emitting the current time again is a barrier
+   * that orders this source's steps across stages without moving the clock. Processing time
+   * never decreases. Ignored by the clock in wall-clock jobs (the barrier still travels).
+   */
+  default void emitProcessingTime(long time) throws Exception {}
 }

@@ -9,6 +9,7 @@ package dev.sluice.engine.element;
  * WATERMARK        [tag=2][watermark: 8]
  * END_OF_PARTITION [tag=3]
  * STREAM_STATUS    [tag=4][status: 1]   0 = active, 1 = idle
+ * PROCESSING_TIME  [tag=5][time: 8]     synthetic processing time; an aligned barrier
  * </pre>
  *
  * All integers are big-endian. The length prefix lets a reader tell whether a record is complete
@@ -21,12 +22,18 @@ public final class ElementCodec {
   public static final byte END_OF_PARTITION = 3;
   /** The producer became idle or active again; see {@code WatermarkValve}. */
   public static final byte STREAM_STATUS = 4;
+  /**
+   * Synthetic processing time moved (or a source marks a step of its replay): consumers align
+   * it over their channels, see {@code ProcessingTimeAligner}.
+   */
+  public static final byte PROCESSING_TIME = 5;
 
   /** Tag + timestamp + payload length. */
   public static final int RECORD_HEADER_LENGTH = 1 + 8 + 4;
   public static final int WATERMARK_LENGTH = 1 + 8;
   public static final int END_OF_PARTITION_LENGTH = 1;
   public static final int STREAM_STATUS_LENGTH = 1 + 1;
+  public static final int PROCESSING_TIME_LENGTH = 1 + 8;
   public static final byte STATUS_ACTIVE = 0;
   public static final byte STATUS_IDLE = 1;
 
@@ -39,6 +46,7 @@ public final class ElementCodec {
       case WATERMARK -> WATERMARK_LENGTH;
       case END_OF_PARTITION -> END_OF_PARTITION_LENGTH;
       case STREAM_STATUS -> STREAM_STATUS_LENGTH;
+      case PROCESSING_TIME -> PROCESSING_TIME_LENGTH;
       default -> throw corrupt(tag);
     };
   }
@@ -61,6 +69,8 @@ public final class ElementCodec {
         return END_OF_PARTITION_LENGTH;
       case STREAM_STATUS:
         return available < STREAM_STATUS_LENGTH ? -1 : STREAM_STATUS_LENGTH;
+      case PROCESSING_TIME:
+        return PROCESSING_TIME_LENGTH;
       default:
         throw corrupt(tag);
     }

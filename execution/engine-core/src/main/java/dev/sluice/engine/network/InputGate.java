@@ -56,13 +56,19 @@ public final class InputGate {
     return channelList.size();
   }
 
+  /** The channel with gate-wide index {@code index}. */
+  public LocalInputChannel channel(int index) {
+    return channelList.get(index);
+  }
+
   /** The channel the last non-NONE {@link #pollNext} read from. */
   public LocalInputChannel lastChannel() {
     return lastChannel;
   }
 
   /**
-   * Reads the next element of a channel that belongs to a selected input.
+   * Reads the next element of a channel that belongs to a selected input and is not
+   * {@linkplain LocalInputChannel#setBlocked blocked}.
    *
    * @param inputSelected per input number, whether it may be read; null for all
    * @return the element's tag (see {@link LocalInputChannel#readNext()}) with
@@ -73,7 +79,7 @@ public final class InputGate {
     int n = cs.length;
     for (int tried = 0; tried < n; tried++) {
       LocalInputChannel c = cs[current];
-      if (!c.isEnded() && (inputSelected == null || inputSelected[c.inputIndex()])) {
+      if (!c.isEnded() && !c.isBlocked() && (inputSelected == null || inputSelected[c.inputIndex()])) {
         int tag = c.readNext();
         if (tag != LocalInputChannel.NONE) {
           lastChannel = c;

@@ -46,6 +46,8 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
   private byte[] spill = new byte[64];
   private int spillLength;
   private boolean ended;
+  /** Not read while set: the channel waits at a processing-time barrier for the others. */
+  private boolean blocked;
 
   // The last decoded element: consumer task thread only.
   private Object value;
@@ -86,12 +88,27 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
     return ended;
   }
 
+  /** Index of this channel in its gate (all inputs). */
+  public int channelIndex() {
+    return channelIndex;
+  }
+
+  /** Whether the gate skips this channel (consumer task thread only). */
+  public boolean isBlocked() {
+    return blocked;
+  }
+
+  /** Makes the gate skip this channel, or read it again (consumer task thread only). */
+  public void setBlocked(boolean blocked) {
+    this.blocked = blocked;
+  }
+
   /** The record value of the last {@link ElementCodec#RECORD} read. */
   public Object value() {
     return value;
   }
 
-  /** The record timestamp, or the watermark, of the last element read. */
+  /** The record timestamp, the watermark, or the processing time, of the last element read. */
   public long timestamp() {
     return timestamp;
   }
@@ -134,7 +151,8 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
    * Decodes the next element.
    *
    * @return the element's tag ({@link ElementCodec#RECORD}, {@link ElementCodec#WATERMARK},
-   *     {@link ElementCodec#END_OF_PARTITION}, {@link ElementCodec#STREAM_STATUS}), or {@link #NONE} when no complete element is there
+   *     {@link ElementCodec#END_OF_PARTITION}, {@link ElementCodec#STREAM_STATUS},
+   *     {@link ElementCodec#PROCESSING_TIME}), or {@link #NONE} when no complete element is there
    */
   public int readNext() throws IOException {
     while (true) {
@@ -213,7 +231,7 @@ public final class LocalInputChannel implements BufferAvailabilityListener {
               + " of " + payload + " bytes of a record from " + partitionId + "; serialize and deserialize disagree");
         }
       }
-      case ElementCodec.WATERMARK -> {
+      case ElementCodec.WATERMARK, ElementCodec.PROCESSING_TIME -> {
         value = null;
         timestamp = ElementCodec.getLong(bytes, offset + 1);
       }

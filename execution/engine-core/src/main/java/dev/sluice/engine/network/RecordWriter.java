@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
  * <p>A record is serialized once into a reused scratch array behind room reserved for its
  * 13-byte header, then copied, header and payload in one piece, into the current buffer
  * of each target subpartition, continuing in a fresh buffer
- * when one fills up (records may span buffers). Watermarks, stream status and end-of-partition
- * are written in-band to every subpartition and flush.
+ * when one fills up (records may span buffers). Watermarks, stream status, synthetic processing
+ * time and end-of-partition are written in-band to every subpartition and flush.
  *
  * <h3>Threading model</h3>
  * Producer task thread only, including {@link #flushAll()} (the buffer timeout runs as mail,
@@ -132,6 +132,23 @@ public final class RecordWriter {
     event[1] = idle ? ElementCodec.STATUS_IDLE : ElementCodec.STATUS_ACTIVE;
     for (int s = 0; s < numberOfSubpartitions; s++) {
       write(s, event, 0, ElementCodec.STREAM_STATUS_LENGTH);
+    }
+    flushAll();
+  }
+
+  /**
+   * Writes a synthetic processing time (an aligned barrier, see {@code ProcessingTimeAligner})
+   * to every subpartition and flushes: everything written before it reaches each consumer
+   * before the consumer's processing time moves.
+   */
+  public void broadcastProcessingTime(long time) {
+    if (finished) {
+      return;
+    }
+    event[0] = ElementCodec.PROCESSING_TIME;
+    ElementCodec.putLong(event, 1, time);
+    for (int s = 0; s < numberOfSubpartitions; s++) {
+      write(s, event, 0, ElementCodec.PROCESSING_TIME_LENGTH);
     }
     flushAll();
   }

@@ -28,6 +28,13 @@ final class ChainOutput implements Output {
   private final RecordWriter[] allWriters;
   private long lastWatermark = Long.MIN_VALUE;
   private final StreamStatusMaintainer status;
+  private final ProcessingTimeHandler processingTime;
+
+  /** What the task does when an operator emits synthetic processing time. */
+  @FunctionalInterface
+  interface ProcessingTimeHandler {
+    void advanceTo(long time) throws Exception;
+  }
 
   ChainOutput(List<List<Target>> chained, List<List<RecordWriter>> network) {
     this(chained, network, new StreamStatusMaintainer(List.of()));
@@ -35,7 +42,20 @@ final class ChainOutput implements Output {
 
   /** @param status the task's stream status, shared by all chain nodes' outputs */
   ChainOutput(List<List<Target>> chained, List<List<RecordWriter>> network, StreamStatusMaintainer status) {
+    this(chained, network, status, t -> {});
+  }
+
+  /**
+   * @param status the task's stream status, shared by all chain nodes' outputs
+   * @param processingTime the task's handler of {@link #emitProcessingTime}
+   */
+  ChainOutput(
+      List<List<Target>> chained,
+      List<List<RecordWriter>> network,
+      StreamStatusMaintainer status,
+      ProcessingTimeHandler processingTime) {
     this.status = status;
+    this.processingTime = processingTime;
     int ports = chained.size();
     targets = new Operator[ports][];
     targetInputs = new int[ports][];
@@ -120,6 +140,12 @@ final class ChainOutput implements Output {
     for (RecordWriter w : allWriters) {
       w.broadcastWatermark(watermark);
     }
+  }
+
+  /** The task advances its clock (firing timers of all chained operators) and forwards the time. */
+  @Override
+  public void emitProcessingTime(long time) throws Exception {
+    processingTime.advanceTo(time);
   }
 
   @Override

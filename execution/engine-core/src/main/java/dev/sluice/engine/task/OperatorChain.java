@@ -46,6 +46,8 @@ final class OperatorChain {
   private final List<ResultPartition> partitions = new ArrayList<>();
   private final StreamStatusMaintainer streamStatus = new StreamStatusMaintainer(writers);
   private boolean[] opened;
+  /** What an operator's {@code emitProcessingTime} does; set by the task. */
+  private ChainOutput.ProcessingTimeHandler processingTimeHandler = this::forwardProcessingTime;
 
   OperatorChain(TaskDeploymentDescriptor tdd, LocalShuffleEnvironment shuffle, boolean flushEveryRecord) {
     JobVertex vertex = tdd.vertex();
@@ -109,7 +111,7 @@ final class OperatorChain {
         }
         network.add(ws);
       }
-      outputs[i] = new ChainOutput(chained, network, streamStatus);
+      outputs[i] = new ChainOutput(chained, network, streamStatus, t -> processingTimeHandler.advanceTo(t));
     }
   }
 
@@ -157,6 +159,18 @@ final class OperatorChain {
     for (int i = 1; i < operators.length; i++) {
       operators[i].endInput(chainInput[i]);
       operators[i].finish();
+    }
+  }
+
+  /** What the task does when an operator emits synthetic processing time (default: forward it). */
+  void setProcessingTimeHandler(ChainOutput.ProcessingTimeHandler handler) {
+    this.processingTimeHandler = handler;
+  }
+
+  /** Sends a synthetic processing time (an aligned barrier) on every output, after all data so far. */
+  void forwardProcessingTime(long time) {
+    for (RecordWriter w : writers) {
+      w.broadcastProcessingTime(time);
     }
   }
 

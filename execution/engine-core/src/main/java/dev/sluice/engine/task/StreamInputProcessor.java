@@ -5,6 +5,7 @@ import dev.sluice.engine.api.Watermarks;
 import dev.sluice.engine.element.ElementCodec;
 import dev.sluice.engine.network.InputGate;
 import dev.sluice.engine.network.LocalInputChannel;
+import dev.sluice.engine.time.ProcessingTimeAligner;
 import dev.sluice.engine.time.WatermarkValve;
 import java.util.Arrays;
 
@@ -24,6 +25,13 @@ import java.util.Arrays;
  * task itself is idle and tells its consumers through the {@link StreamStatusMaintainer}; it is
  * active again as soon as one channel is.
  *
+ * <p>Synthetic processing time: a {@link ElementCodec#PROCESSING_TIME} barrier blocks its
+ * channel until every open channel of the task (all inputs) delivered one
+ * ({@link ProcessingTimeAligner}); then the channels are released and the task's
+ * {@link ChainOutput.ProcessingTimeHandler} advances the clock and forwards the time. While
+ * channels are blocked, input selection yields when the selected channels are all blocked,
+ * so an operator that reads one input first cannot stall the alignment.
+ *
  * <p>Task thread only.
  */
 final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
@@ -42,6 +50,9 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
   private int[] lastSelection;
   /** Null when all inputs may be read. */
   private boolean[] selectedMask;
+  private final ProcessingTimeAligner aligner;
+  private ChainOutput.ProcessingTimeHandler processingTime = t -> {};
+  private Runnable beforeWatermark = () -> {};
 
   /**
    * @param channelsPerInput number of channels of each input number of the head
@@ -72,6 +83,21 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
       valves[i] = new WatermarkValve(channelsPerInput[i]);
     }
     openInputs = valves.length;
+    aligner = new ProcessingTimeAligner(gate.numberOfChannels());
+  }
+
+  /**
+   * Runs before the head gets a watermark (the task flushes its outputs there): the timers a
+   * watermark fires may take long, and records emitted before it should not wait for them in a
+   * partly filled buffer, since the periodic flush runs on this same thread.
+   */
+  void setBeforeWatermark(Runnable action) {
+    this.beforeWatermark = action;
+  }
+
+  /** What to do once a processing-time barrier completed (default: nothing). */
+  void setProcessingTimeHandler(ChainOutput.ProcessingTimeHandler handler) {
+    this.processingTime = handler;
   }
 
   /** Ends inputs that have no channel at all (declared but not connected). Call once when RUNNING. */
@@ -88,7 +114,11 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
     if (openInputs == 0) {
       return false;
     }
-    int tag = gate.pollNext(selection());
+    boolean[] selection = selection();
+    int tag = gate.pollNext(selection);
+    if (tag == LocalInputChannel.NONE && selection != null && aligner.isAligning()) {
+      tag = gate.pollNext(null); // the selected channels may all wait at a barrier
+    }
     if (tag == LocalInputChannel.NONE) {
       return false;
     }
@@ -107,7 +137,16 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
         }
         updateIdleness();
       }
+      case ElementCodec.PROCESSING_TIME -> {
+        c.setBlocked(true);
+        if (aligner.onBarrier(c.channelIndex(), c.timestamp())) {
+          releaseAligned();
+        }
+      }
       case ElementCodec.END_OF_PARTITION -> {
+        if (aligner.onChannelEnded(c.channelIndex())) {
+          releaseAligned();
+        }
         WatermarkValve valve = valves[input];
         boolean advanced = valve.onChannelEnded(c.channelIndexInInput());
         if (valve.allEnded()) {
@@ -120,6 +159,14 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
       default -> throw new IllegalStateException("Unexpected element tag " + tag);
     }
     return true;
+  }
+
+  /** A barrier completed: read every channel again, then advance and forward the clock. */
+  private void releaseAligned() throws Exception {
+    for (int i = 0; i < aligner.numberOfChannels(); i++) {
+      gate.channel(i).setBlocked(false);
+    }
+    processingTime.advanceTo(aligner.alignedTime());
   }
 
   private void endInput(int input) throws Exception {
@@ -151,6 +198,7 @@ final class StreamInputProcessor implements MailboxProcessor.DefaultAction {
   private void deliverWatermark(int input, long watermark) throws Exception {
     if (watermark > deliveredWatermark[input]) {
       deliveredWatermark[input] = watermark;
+      beforeWatermark.run();
       head.processWatermark(input, watermark);
     }
   }

@@ -1,6 +1,7 @@
 package dev.sluice.engine.task;
 
 import dev.sluice.engine.api.Accumulator;
+import dev.sluice.engine.api.ProcessingTimeService;
 import dev.sluice.engine.api.SourceOperator;
 import dev.sluice.engine.graph.JobConfig;
 import dev.sluice.engine.graph.JobEdge;
@@ -77,6 +78,8 @@ public final class Task {
   private volatile ScheduledFuture<?> interrupter;
   // Task thread only:
   private TaskProcessingTimeService timeService;
+  /** Null unless the job runs on synthetic processing time; then what operators see. */
+  private SyntheticProcessingTimeService syntheticTime;
   private InputGate gate;
   private File tempDirectory;
   private boolean finishedNormally;
@@ -245,6 +248,10 @@ public final class Task {
     JobGraph graph = descriptor.jobGraph();
     JobVertex vertex = descriptor.vertex();
     timeService = new TaskProcessingTimeService(environment.timerThread(), mailbox);
+    if (JobConfig.syntheticProcessingTime(graph.config())) {
+      syntheticTime = new SyntheticProcessingTimeService(mailbox, JobConfig.getLong(graph.config(),
+          JobConfig.SYNTHETIC_PROCESSING_TIME_START, JobConfig.DEFAULT_SYNTHETIC_PROCESSING_TIME_START));
+    }
     long bufferTimeout = JobConfig.getLong(graph.config(), JobConfig.BUFFER_TIMEOUT_MS, JobConfig.DEFAULT_BUFFER_TIMEOUT_MS);
     chain = new OperatorChain(descriptor, environment.shuffle(), bufferTimeout == 0);
     checkNotCanceled();
@@ -261,6 +268,12 @@ public final class Task {
       int[] channelsPerInput = createInputChannels(graph, vertex);
       inputProcessor = new StreamInputProcessor(gate, chain.head(), channelsPerInput, this::endOfInput, chain.streamStatus());
       action = inputProcessor;
+    }
+    chain.setProcessingTimeHandler(this::advanceProcessingTime);
+    if (inputProcessor != null) {
+      inputProcessor.setProcessingTimeHandler(this::advanceProcessingTime);
+      OperatorChain c = chain;
+      inputProcessor.setBeforeWatermark(c::flushOutputs);
     }
     processor = new MailboxProcessor(mailbox, action);
     chain.open(i -> new TaskOperatorContext(services, descriptor, chain.name(i)));
@@ -299,6 +312,18 @@ public final class Task {
     return channelsPerInput;
   }
 
+  /**
+   * Synthetic processing time reached {@code time} (a barrier completed on the inputs, or the
+   * source emitted it): fire the due timers of all chained operators, then forward the time, so
+   * that consumers get the timers' output first. A wall-clock job only forwards the barrier.
+   */
+  private void advanceProcessingTime(long time) throws Exception {
+    if (syntheticTime != null) {
+      syntheticTime.advanceTo(time);
+    }
+    chain.forwardProcessingTime(time);
+  }
+
   /** All inputs ended (or the source is exhausted): finish operators, then end the partitions. */
   private void endOfInput() throws Exception {
     chain.finishOperators();
@@ -311,6 +336,9 @@ public final class Task {
   private Throwable releaseResources(ExecutionState result) {
     if (timeService != null) {
       timeService.shutdown();
+    }
+    if (syntheticTime != null) {
+      syntheticTime.shutdown();
     }
     int dropped = mailbox.close();
     if (dropped > 0) {
@@ -405,8 +433,9 @@ public final class Task {
       return environment.userClassLoader();
     }
 
-    TaskProcessingTimeService processingTimeService() {
-      return timeService;
+    /** What operators see: the synthetic clock if the job has one, else the wall clock. */
+    ProcessingTimeService processingTimeService() {
+      return syntheticTime != null ? syntheticTime : timeService;
     }
 
     Executor mailboxExecutor() {

@@ -206,6 +206,70 @@ class StreamInputProcessorTest {
     assertThat(statusEvents(downstream)).containsExactly(true);
   }
 
+  @Test
+  void shouldRunTheBeforeWatermarkActionBeforeTheHeadSeesEachAdvance() throws Exception {
+    processor.setBeforeWatermark(() -> calls.add("flush"));
+    a0.broadcastWatermark(10);
+    a1.broadcastWatermark(5);
+    a1.broadcastWatermark(5);
+    runAll();
+    assertThat(calls).as("only advances reach the head").containsExactly("flush", "wm:0:5");
+  }
+
+  @Test
+  void shouldHoldAChannelAtAProcessingTimeBarrierUntilEveryOpenChannelDeliveredIt() throws Exception {
+    processor.setProcessingTimeHandler(t -> calls.add("pt:" + t));
+    a0.emit(1L, 0);
+    a0.broadcastProcessingTime(10);
+    a0.emit(2L, 0);
+    a0.flushAll();
+    a1.emit(3L, 0);
+    a1.flushAll();
+    runAll();
+    assertThat(calls).as("a0 waits at the barrier; its record 2 belongs after it").containsExactly("rec:0:1", "rec:0:3");
+
+    a1.broadcastProcessingTime(10);
+    runAll();
+    assertThat(calls).as("b (other input) has not delivered it").containsExactly("rec:0:1", "rec:0:3");
+
+    b.broadcastProcessingTime(10);
+    runAll();
+    assertThat(calls).containsExactly("rec:0:1", "rec:0:3", "pt:10", "rec:0:2");
+
+    calls.clear();
+    b.finish();
+    a0.broadcastProcessingTime(25);
+    a1.broadcastProcessingTime(25);
+    runAll();
+    assertThat(calls).as("an ended channel is not waited for").containsExactly("wm:1:" + Watermarks.MAX, "end:1", "pt:25");
+  }
+
+  @Test
+  void shouldReadUnselectedInputsWhileTheSelectedOnesWaitAtABarrier() throws Exception {
+    processor.setProcessingTimeHandler(t -> calls.add("pt:" + t));
+    selection = new int[] {0};
+    b.emit(7L, 0);
+    b.broadcastProcessingTime(10);
+    a0.broadcastProcessingTime(10);
+    a1.broadcastProcessingTime(10);
+    runAll();
+    assertThat(calls).as("input 0 is blocked, so input 1 is read although not selected")
+        .containsExactly("rec:1:7", "pt:10");
+  }
+
+  @Test
+  void shouldCompleteABarrierWhenTheLastChannelItWaitsForEnds() throws Exception {
+    processor.setProcessingTimeHandler(t -> calls.add("pt:" + t));
+    a0.broadcastProcessingTime(10);
+    a1.broadcastProcessingTime(10);
+    runAll();
+    assertThat(calls).isEmpty();
+    b.emit(9L, 0);
+    b.finish();
+    runAll();
+    assertThat(calls).containsExactly("rec:1:9", "pt:10", "wm:1:" + Watermarks.MAX, "end:1");
+  }
+
   /** The stream status events (true = idle) waiting in {@code gate}. */
   private static List<Boolean> statusEvents(InputGate gate) throws Exception {
     List<Boolean> events = new ArrayList<>();

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
  * last side input ended; the input watermark is held meanwhile. Main input elements run in
  * bundles: a bundle starts at the first element after the previous one finished and finishes
- * after {@link Spec#maxBundleSize()} elements, before a watermark is forwarded (finishBundle may
+ * after {@link Spec#maxBundleSize()} elements or once it has been open {@link #MAX_BUNDLE_NANOS}
+ * (checked after each element: a slow DoFn still gets its bundles committed and finalized), before a watermark is forwarded (finishBundle may
  * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
  * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
  *
@@ -78,6 +79,8 @@ import org.slf4j.LoggerFactory;
 public final class DoFnOperator extends AbstractOperator {
 
   private static final Logger LOG = LoggerFactory.getLogger(DoFnOperator.class);
+  /** Longest a bundle stays open while elements keep coming (wall time; the Flink runner's default too). */
+  static final long MAX_BUNDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   /**
    * Everything a {@code DoFnOperator} needs, fixed at translation.
@@ -128,6 +131,7 @@ public final class DoFnOperator extends AbstractOperator {
   private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
+  private long bundleStartNanos;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
@@ -344,7 +348,7 @@ public final class DoFnOperator extends AbstractOperator {
         keyed.afterElement();
       }
     }
-    if (++elementsInBundle >= spec.maxBundleSize()) {
+    if (++elementsInBundle >= spec.maxBundleSize() || System.nanoTime() - bundleStartNanos >= MAX_BUNDLE_NANOS) {
       finishBundle();
     }
   }
@@ -370,6 +374,7 @@ public final class DoFnOperator extends AbstractOperator {
       runner.startBundle();
       bundleOpen = true;
       elementsInBundle = 0;
+      bundleStartNanos = System.nanoTime();
     }
   }
 

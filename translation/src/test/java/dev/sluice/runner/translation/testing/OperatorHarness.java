@@ -37,6 +37,8 @@ public final class OperatorHarness implements AutoCloseable {
   private final java.util.PriorityQueue<PendingTimer> processingTimers = new java.util.PriorityQueue<>(
       java.util.Comparator.comparingLong(PendingTimer::time).thenComparingLong(PendingTimer::sequence));
   private long timerSequence;
+  private final List<Long> emittedProcessingTimes = new ArrayList<>();
+  private final Output output;
   /** Manual processing time; starts at the wall clock, moved only by {@link #advanceProcessingTime}. */
   private long processingTime = System.currentTimeMillis();
 
@@ -56,7 +58,7 @@ public final class OperatorHarness implements AutoCloseable {
     this.parallelism = parallelism;
     this.maxParallelism = maxParallelism;
     this.tempDir = Files.createTempDirectory("sluice-harness").toFile();
-    operator.open(new Context(), new Output() {
+    output = new Output() {
       @Override
       public void emit(int port, Object value, long timestamp) {
         emitted.add(new Emitted(port, value, timestamp));
@@ -66,7 +68,15 @@ public final class OperatorHarness implements AutoCloseable {
       public void emitWatermark(long watermark) {
         watermarks.add(watermark);
       }
-    });
+
+      /** As a task does: the clock moves (due timers fire), then the time is recorded as sent. */
+      @Override
+      public void emitProcessingTime(long time) throws Exception {
+        advanceProcessingTime(time);
+        emittedProcessingTimes.add(time);
+      }
+    };
+    operator.open(new Context(), output);
   }
 
   public OperatorHarness process(int input, Object value, long timestamp) throws Exception {
@@ -136,6 +146,22 @@ public final class OperatorHarness implements AutoCloseable {
 
   public List<Long> watermarks() {
     return watermarks;
+  }
+
+  /** The output the operator was opened with (to drive a source's {@code emitNext}). */
+  public Output output() {
+    return output;
+  }
+
+  /** The synthetic processing times (barriers) the operator emitted, in order. */
+  public List<Long> emittedProcessingTimes() {
+    return emittedProcessingTimes;
+  }
+
+  /** Sets processing time before the operator first reads it (e.g. a synthetic clock's start). */
+  public OperatorHarness startProcessingTimeAt(long time) {
+    processingTime = time;
+    return this;
   }
 
   public Map<String, Accumulator<?>> accumulators() {
