@@ -69,14 +69,4 @@ class NexmarkDriverTest {
     assertThat(driver.mismatches).isEmpty();
     assertThat(exitCode).isZero();
   }
-
-  @Test
-  void refusesSluiceAndFlinkInOneJvm(@TempDir Path resultsDir) {
-    NexmarkDriver driver = new NexmarkDriver();
-    int exitCode = new CommandLine(driver).execute(
-        "--runner=SluiceRunner,FlinkRunner", "--query=0", "--resultsDir=" + resultsDir);
-
-    assertThat(exitCode).isEqualTo(2);
-    assertThat(driver.outcomes).isEmpty();
-  }
 }
