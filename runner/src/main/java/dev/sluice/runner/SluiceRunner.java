@@ -48,6 +48,7 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     SluicePipelineOptions sluiceOptions = PipelineOptionsValidator.validate(SluicePipelineOptions.class, options);
     resolveDefaults(sluiceOptions);
     validate(sluiceOptions);
+    BundleLimits.from(sluiceOptions); // validates them
     return new SluiceRunner(sluiceOptions);
   }
 
@@ -92,15 +93,17 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     // Tells TestPipeline that PAssert success counters can be checked through metrics().
     MetricsEnvironment.setMetricsSupported(true);
 
-    PipelineTranslator.prepare(pipeline, options.isStreaming());
+    PipelineTranslator.expandSplittableParDos(pipeline);
     // As Beam's Flink runner does: an unbounded collection switches the pipeline to streaming,
     // except one that batch runs to completion (output of an unbounded-per-element splittable
-    // DoFn, whose restrictions batch processes to their end).
+    // DoFn, whose restrictions batch processes to their end). Decided before prepare, so that
+    // such a DoFn in a pipeline switched to streaming checkpoints and resumes as in streaming.
     if (!options.isStreaming() && !PipelineTranslator.producersOfUnboundedCollections(pipeline).isEmpty()) {
       LOG.info("The pipeline has unbounded collections: running it in streaming mode ({})",
           PipelineTranslator.producersOfUnboundedCollections(pipeline).get(0));
       options.setStreaming(true);
     }
+    PipelineTranslator.prepare(pipeline, options.isStreaming());
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);
 
     if (jobGraph.vertices().isEmpty()) {
@@ -132,8 +135,10 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
     if (options.getBufferTimeoutMillis() != null) {
       engineConfig.put(JobConfig.BUFFER_TIMEOUT_MS, Long.toString(options.getBufferTimeoutMillis()));
     }
+    BundleLimits bundles = BundleLimits.from(options);
     return new SluiceTranslationSettings(
-        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig));
+        options, options.getParallelism(), options.getMaxParallelism(), options.isStreaming(), Map.copyOf(engineConfig),
+        bundles.maxBundleSize(), bundles.maxBundleTimeMillis());
   }
 
   @Override

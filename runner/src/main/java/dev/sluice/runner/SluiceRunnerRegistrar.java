@@ -24,12 +24,17 @@ public final class SluiceRunnerRegistrar {
     }
   }
 
-  /** Registers {@link SluicePipelineOptions}. */
+  /**
+   * Registers {@link SluicePipelineOptions}, and {@link SluiceBundleOptions} unless the Flink
+   * runner (which declares the same option names with other defaults) is on the classpath.
+   */
   @AutoService(PipelineOptionsRegistrar.class)
   public static final class Options implements PipelineOptionsRegistrar {
     @Override
     public Iterable<Class<? extends PipelineOptions>> getPipelineOptions() {
-      return List.of(SluicePipelineOptions.class);
+      return BundleLimits.flinkOptionsClass() == null
+          ? List.of(SluicePipelineOptions.class, SluiceBundleOptions.class)
+          : List.of(SluicePipelineOptions.class);
     }
   }
 }

@@ -24,7 +24,14 @@ import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -130,6 +137,88 @@ class SluiceRunnerStreamingTest implements Serializable {
     assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.CANCELLED);
   }
 
+  /**
+   * An unbounded-per-element splittable DoFn fed by a bounded input (Impulse): its restriction
+   * outlives the input, resumes from processing-time timers between impulses, and the job ends
+   * when the restriction does.
+   */
+  @Test
+  void shouldRunAPeriodicImpulseWithAStopTimeToItsEnd() {
+    SluicePipelineOptions options = SluiceTestPipelines.options(2);
+    options.setStreaming(true);
+    Pipeline p = Pipeline.create(options);
+    Instant start = Instant.now();
+    String sink = collect(p.apply(org.apache.beam.sdk.transforms.PeriodicImpulse.create()
+            .startAt(start).stopAt(start.plus(Duration.millis(500))).withInterval(Duration.millis(100)))
+        .apply(MapElements.into(TypeDescriptors.strings()).via(t -> Long.toString(t.getMillis() - start.getMillis()))),
+        "Collect");
+
+    assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(collected(sink)).containsExactlyInAnyOrder("0", "100", "200", "300", "400", "500");
+  }
+
+  /**
+   * A TestStream job runs on synthetic processing time, which only the stream moves: once the
+   * stream ended, the clock jumps to each timer the splittable DoFn still waits for.
+   */
+  @Test
+  void shouldResumeAnUnboundedSplittableDoFnFedByATestStreamAfterTheStreamEnded() {
+    SluicePipelineOptions options = SluiceTestPipelines.options(2);
+    options.setStreaming(true);
+    Pipeline p = Pipeline.create(options);
+    String sink = collect(p.apply(TestStream.create(StringUtf8Coder.of()).addElements("a", "b")
+            .advanceProcessingTime(Duration.millis(10)).advanceWatermarkToInfinity())
+        .apply(ParDo.of(new OnePerCallWithDelayFn())), "Collect");
+
+    assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(collected(sink)).containsExactlyInAnyOrder("a0", "a1", "a2", "b0", "b1", "b2");
+  }
+
+  /** Unbounded per element: one output of [0, 3) per call, resuming a minute later. */
+  @DoFn.UnboundedPerElement
+  static final class OnePerCallWithDelayFn extends DoFn<String, String> {
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initial() {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, 3);
+    }
+
+    @ProcessElement
+    public ProcessContinuation process(@Element String e,
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker,
+        OutputReceiver<String> out) {
+      long position = tracker.currentRestriction().getFrom();
+      if (!tracker.tryClaim(position)) {
+        return ProcessContinuation.stop();
+      }
+      out.output(e + position);
+      return ProcessContinuation.resume().withResumeDelay(Duration.standardMinutes(1));
+    }
+  }
+
+  /** A splittable DoFn whose restriction never ends keeps the job running until it is canceled. */
+  @Test
+  void shouldKeepRunningAnEndlessPeriodicImpulseUntilCanceled() throws Exception {
+    SluicePipelineOptions options = SluiceTestPipelines.options(2);
+    options.setRunner(SluiceRunner.class);
+    options.setStreaming(true);
+    Pipeline p = Pipeline.create(options);
+    String sink = collect(p.apply(org.apache.beam.sdk.transforms.PeriodicImpulse.create().withInterval(Duration.millis(10)))
+        .apply(MapElements.into(TypeDescriptors.strings()).via(t -> "tick")), "Collect");
+
+    PipelineResult result = p.run();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (collected(sink).size() < 20 && System.nanoTime() < deadline) {
+        assertThat(result.waitUntilFinish(Duration.millis(20))).isNull();
+      }
+      assertThat(collected(sink)).hasSizeGreaterThanOrEqualTo(20);
+      assertThat(result.getState()).isEqualTo(PipelineResult.State.RUNNING);
+    } finally {
+      result.cancel();
+    }
+    assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.CANCELLED);
+  }
+
   @Test
   void shouldReplayATestStreamThroughStatelessTransforms() {
     Pipeline p = Pipeline.create(SluiceTestPipelines.options(2));
@@ -158,6 +247,55 @@ class SluiceRunnerStreamingTest implements Serializable {
     assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
     assertThat(collected(sink)).containsExactlyInAnyOrder(
         "a@1 in 60000", "b@2 in 60000", "c@60005 in 120000", "d@180000 in 240000");
+  }
+
+  /**
+   * What Beam's {@code ParDoTest.BundleInvariantsTests#testWatermarkUpdateMidBundle} checks, less
+   * the side input of {@code Combine.globally} with defaults: a DoFn that emits its buffered
+   * elements in {@code @FinishBundle} while the watermark advances between them must not make them
+   * late (a bundle finishes before the watermark passes its elements).
+   */
+  @Test
+  void shouldNotMakeFinishBundleOutputLateWhenTheWatermarkAdvancesMidBundle() {
+    Pipeline p = Pipeline.create(SluiceTestPipelines.options(2));
+    TestStream.Builder<String> events = TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(new Instant(0));
+    int batches = 50;
+    for (int i = 0; i < batches; i++) {
+      List<TimestampedValue<String>> batch = new ArrayList<>();
+      for (int j = 0; j <= i; j++) {
+        batch.add(TimestampedValue.of(Integer.toString(j), new Instant(i)));
+      }
+      events = events.addElements(batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]))
+          .advanceWatermarkTo(new Instant(i + 1));
+    }
+    PCollection<Long> counts = p.apply(events.advanceWatermarkToInfinity())
+        .apply(ParDo.of(new EmitInFinishBundleFn()))
+        .apply("MilliWindows", Window.into(FixedWindows.of(Duration.millis(1))))
+        .apply("Count", Combine.globally(Count.<String>combineFn()).withoutDefaults())
+        .apply("Global", Window.<Long>into(new GlobalWindows())
+            .triggering(AfterWatermark.pastEndOfWindow())
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes())
+        .apply("Sum", Combine.globally(Sum.ofLongs()).withoutDefaults());
+    PAssert.that(counts).containsInAnyOrder((long) batches * (batches + 1) / 2);
+
+    SluiceTestPipelines.run(p);
+  }
+
+  /** Holds its elements until {@code @FinishBundle} and emits them there with their timestamps. */
+  private static final class EmitInFinishBundleFn extends DoFn<String, String> {
+    private final java.util.Set<KV<String, Instant>> buffer = new java.util.HashSet<>();
+
+    @ProcessElement
+    public void process(@Element String e, @Timestamp Instant ts) {
+      buffer.add(KV.of(e, ts));
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      buffer.forEach(kv -> c.output(kv.getKey(), kv.getValue(), GlobalWindow.INSTANCE));
+      buffer.clear();
+    }
   }
 
   private static MapElements<Long, String> toText() {

@@ -86,6 +86,22 @@ class SluiceRunnerTest {
   }
 
   @Test
+  void shouldPassBundleLimitsToTranslation() {
+    SluiceTranslationSettings defaults = SluiceRunner.fromOptions(PipelineOptionsFactory.create()).translationSettings();
+    assertThat(defaults.maxBundleSize()).isEqualTo(1000);
+    assertThat(defaults.maxBundleTimeMillis()).isEqualTo(1000);
+
+    SluiceTranslationSettings settings = SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs(
+        "--maxBundleSize=7", "--maxBundleTimeMills=25").create()).translationSettings();
+    assertThat(settings.maxBundleSize()).isEqualTo(7);
+    assertThat(settings.maxBundleTimeMillis()).isEqualTo(25);
+
+    assertThatThrownBy(() -> SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs("--maxBundleSize=0").create()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--maxBundleSize must be at least 1, got 0");
+  }
+
+  @Test
   void shouldFinishAPipelineWithoutTransformsWithoutStartingACluster() {
     SluicePipelineOptions options = PipelineOptionsFactory.as(SluicePipelineOptions.class);
 
@@ -121,18 +137,5 @@ class SluiceRunnerTest {
     SluiceRunner runner = SluiceRunner.fromOptions(PipelineOptionsFactory.fromArgs("--streaming=true").create());
 
     assertThat(runner.translationSettings().streaming()).isTrue();
-  }
-
-  @Test
-  void shouldFailClearlyOnWhatStreamingCannotRunYet() {
-    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--streaming=true").as(SluicePipelineOptions.class);
-    Pipeline pipeline = Pipeline.create(options);
-    // An unbounded-per-element splittable DoFn needs checkpointed restrictions in streaming.
-    pipeline.apply("Ticks", PeriodicImpulse.create().withInterval(org.joda.time.Duration.standardSeconds(1)));
-
-    assertThatThrownBy(() -> SluiceRunner.fromOptions(options).run(pipeline))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("Ticks")
-        .hasMessageContaining("beam:transform:sdf_process_keyed_elements:v1");
   }
 }

@@ -50,13 +50,12 @@ public final class PipelineTranslator {
    * end ({@link RunToCompletionSplittableOverrideFactory}). In batch every splittable DoFn is
    * rewritten so, bounded or unbounded per element; in streaming only those with bounded output
    * are, and an unbounded splittable DoFn stays a {@code ProcessKeyedElements} primitive, which
-   * translation rejects by name (it needs keyed state and timers to checkpoint and resume
-   * restrictions).
+   * becomes a {@code SplittableDoFnOperator}: restrictions checkpoint into keyed state and resume
+   * from processing-time timers, holding the output watermark meanwhile.
    */
   public static void prepare(Pipeline pipeline, boolean streaming) {
-    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    expandSplittableParDos(pipeline);
     pipeline.replaceAll(List.of(
-        PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
         PTransformOverride.of(
             streaming
                 ? PTransformMatchers.splittableProcessKeyedBounded()
@@ -65,10 +64,23 @@ public final class PipelineTranslator {
   }
 
   /**
-   * Batch: the UNBOUNDED collections of a prepared pipeline that cannot run to completion, i.e.
-   * all except those that are unbounded only because an unbounded-per-element splittable DoFn
-   * (processed to completion, see {@link #prepare}) produced them or their inputs. Unbounded
-   * reads stay in the result. Returns one description per such collection:
+   * The first step of {@link #prepare}, the same in batch and streaming: SDF-wrapped reads back
+   * to primitive reads, and every other splittable ParDo expanded into its
+   * {@code ProcessKeyedElements} primitive. A runner that decides between batch and streaming by
+   * {@link #producersOfUnboundedCollections} calls this first, then {@code prepare} in the mode
+   * it chose (prepare calls it again, which then finds nothing to do).
+   */
+  public static void expandSplittableParDos(Pipeline pipeline) {
+    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    pipeline.replaceAll(List.of(
+        PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>())));
+  }
+
+  /**
+   * Batch: the UNBOUNDED collections of a pipeline (after {@link #expandSplittableParDos} or
+   * {@link #prepare}) that cannot run to completion, i.e. all except those that are unbounded
+   * only because an unbounded-per-element splittable DoFn (which batch processes to completion,
+   * see {@link #prepare}) produced them or their inputs. Unbounded reads stay in the result. Returns one description per such collection:
    * {@code "'<producer>' produces the unbounded collection <name>"}.
    */
   public static List<String> producersOfUnboundedCollections(Pipeline pipeline) {
@@ -81,7 +93,8 @@ public final class PipelineTranslator {
             || runToCompletion.contains(pc)) {
           return;
         }
-        boolean fromSplittable = RunToCompletionSplittableOverrideFactory.isRunToCompletionProcess(producer);
+        boolean fromSplittable = RunToCompletionSplittableOverrideFactory.isRunToCompletionProcess(producer)
+            || producer.getTransform() instanceof SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>;
         boolean hasUnboundedInput = false;
         boolean allUnboundedInputsComplete = true;
         for (PValue input : producer.getInputs().values()) {

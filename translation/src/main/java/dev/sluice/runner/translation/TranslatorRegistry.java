@@ -45,6 +45,10 @@ public final class TranslatorRegistry {
     r.composite(org.apache.beam.sdk.util.construction.PTransformTranslation.REDISTRIBUTE_BY_KEY_URN,
         dev.sluice.runner.translation.translators.ReshuffleTranslator.byKey());
 
+    // ---- splittable DoFns (streaming; batch runs them to completion, see PipelineTranslator.prepare) ----
+    r.primitive(org.apache.beam.sdk.util.construction.PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN,
+        new dev.sluice.runner.translation.translators.SplittableProcessKeyedTranslator());
+
     // ---- composites without a URN ----
     r.composite(org.apache.beam.sdk.io.BoundedReadFromUnboundedSource.class,
         new dev.sluice.runner.translation.translators.BoundedReadFromUnboundedTranslator());

@@ -1,5 +1,7 @@
 package dev.sluice.engine.api;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A record-at-a-time operator: the unit the engine chains into a task.
  *
@@ -9,7 +11,8 @@ package dev.sluice.engine.api;
  *
  * <h3>Lifecycle</h3>
  * {@code open} -> any number of {@code processElement}/{@code processWatermark}/timer callbacks
- * -> {@code endInput(i)} once per input -> {@code finish} (all inputs ended: flush what is held;
+ * -> {@code endInput(i)} once per input -> (timer callbacks until {@link #workAfterEndOfInput()}
+ * is done) -> {@code finish} (all inputs ended: flush what is held;
  * output is still allowed) -> {@code close} (always called, also after failure or cancellation;
  * release resources, no output).
  *
@@ -32,6 +35,19 @@ public interface Operator {
 
   /** All channels of {@code input} have ended; its watermark was already set to +infinity. */
   void endInput(int input) throws Exception;
+
+  /**
+   * Work the operator still has after all its inputs ended, e.g. restrictions of a splittable
+   * function that resume from processing-time timers. The task asks once, after the last
+   * {@code endInput} and before {@link #finish()}. While the returned future is not done the task
+   * keeps running its mail (processing-time callbacks included), so the operator goes on
+   * emitting; once it is done, on the mailbox thread, the task calls {@code finish} and ends
+   * the rest of the chain. A future that completes exceptionally fails the task; cancellation
+   * does not wait for it. Null or a completed future: nothing pending (the default).
+   */
+  default CompletableFuture<?> workAfterEndOfInput() {
+    return null;
+  }
 
   /** All inputs ended (for a source: the source is exhausted). Flush held output now. */
   void finish() throws Exception;

@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <h3>Lifecycle</h3>
  * Constructed (operators created, partitions registered) -> {@link #open} tail first, so that
  * an operator that emits from {@code open} reaches opened operators -> records ->
- * {@link #finishOperators()} head to tail -> {@link #finishPartitions()} -> {@link #closeOperators()}
+ * {@link #finishOperators} head to tail -> {@link #finishPartitions()} -> {@link #closeOperators()}
  * (always, head to tail, also after failure; errors are logged and swallowed). On failure or
  * cancellation {@link #releasePartitions()} instead of finishing them.
  *
@@ -153,12 +156,58 @@ final class OperatorChain {
   /**
    * All inputs ended: {@code finish()} in chain order; a non-head node first gets
    * {@code endInput} of its one input, after everything its predecessor flushed in its finish.
+   * A node whose {@link Operator#workAfterEndOfInput()} is still pending is finished, and the
+   * nodes after it ended, only once that future is done: the rest runs as mail on the task
+   * thread, while earlier mail (timers) keeps running. {@code whenFinished} runs after the last
+   * node finished.
    */
-  void finishOperators() throws Exception {
-    operators[0].finish();
-    for (int i = 1; i < operators.length; i++) {
-      operators[i].endInput(chainInput[i]);
+  void finishOperators(TaskMailbox mailbox, TaskMailbox.ThrowingRunnable whenFinished) throws Exception {
+    finishFrom(0, false, mailbox, whenFinished);
+  }
+
+  /** @param inputEnded whether node {@code first} already got its endInput and its pending work is done */
+  private void finishFrom(int first, boolean inputEnded, TaskMailbox mailbox, TaskMailbox.ThrowingRunnable whenFinished)
+      throws Exception {
+    for (int i = first; i < operators.length; i++) {
+      if (!(i == first && inputEnded)) {
+        if (i > 0) {
+          operators[i].endInput(chainInput[i]);
+        }
+        CompletableFuture<?> pending = operators[i].workAfterEndOfInput();
+        if (pending != null && !pending.isDone()) {
+          int node = i;
+          LOG.debug("Operator {} has work left after the end of its input; finishing it when that is done", nodes[i].name());
+          pending.whenComplete((r, failure) -> {
+            try {
+              mailbox.put(new TaskMailbox.Mail(() -> {
+                rethrow(failure);
+                finishFrom(node, true, mailbox, whenFinished);
+              }, "finish " + nodes[node].name() + " after its remaining work"));
+            } catch (RejectedExecutionException e) {
+              // The task already ended (canceled or failed): nothing is left to finish.
+            }
+          });
+          return;
+        }
+        if (pending != null) {
+          rethrow(pending.handle((r, failure) -> failure).join());
+        }
+      }
       operators[i].finish();
+    }
+    whenFinished.run();
+  }
+
+  private static void rethrow(Throwable failure) throws Exception {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof Exception e) {
+      throw e;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    if (t != null) {
+      throw new IllegalStateException(t);
     }
   }
 

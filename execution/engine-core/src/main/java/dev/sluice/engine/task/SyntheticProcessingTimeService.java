@@ -83,6 +83,12 @@ final class SyntheticProcessingTimeService implements ProcessingTimeService {
     }
   }
 
+  /** The time of the earliest timer waiting for the clock, or {@code Long.MAX_VALUE} if none. */
+  long nextTimerTime() {
+    Timer t = timers.peek();
+    return t == null ? Long.MAX_VALUE : t.time;
+  }
+
   /** Number of timers waiting for the clock (tests). */
   int pendingTimers() {
     return timers.size();

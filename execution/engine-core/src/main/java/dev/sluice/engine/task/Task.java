@@ -283,6 +283,7 @@ public final class Task {
     if (bufferTimeout > 0 && chain.hasNetworkOutputs()) {
       OperatorChain c = chain;
       timeService.schedulePeriodic(bufferTimeout, c::flushOutputs, "flush output buffers");
+      timeService.setAfterTimer(c::flushOutputs);
     }
     checkNotCanceled();
     if (inputProcessor != null) {
@@ -326,10 +327,29 @@ public final class Task {
 
   /** All inputs ended (or the source is exhausted): finish operators, then end the partitions. */
   private void endOfInput() throws Exception {
-    chain.finishOperators();
-    chain.finishPartitions();
-    finishedNormally = true;
-    processor.stop();
+    chain.finishOperators(mailbox, () -> {
+      chain.finishPartitions();
+      finishedNormally = true;
+      processor.stop();
+    });
+    if (syntheticTime != null && !finishedNormally) {
+      advanceSyntheticClockToNextTimer();
+    }
+  }
+
+  /**
+   * Synthetic time, all inputs ended, and an operator still has work after the end of its input
+   * (timers it waits for): no barrier will move the clock any more, so it jumps to each next
+   * pending timer (and forwards that time) until the work is done.
+   */
+  private void advanceSyntheticClockToNextTimer() {
+    mailbox.put(new TaskMailbox.Mail(() -> {
+      long next = syntheticTime.nextTimerTime();
+      if (!finishedNormally && next != Long.MAX_VALUE) {
+        advanceProcessingTime(next);
+        advanceSyntheticClockToNextTimer();
+      }
+    }, "advance the synthetic clock to the next timer after the end of input"));
   }
 
   /** Releases everything; returns the first error closing operators threw (already logged). */

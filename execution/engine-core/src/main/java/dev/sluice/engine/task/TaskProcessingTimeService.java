@@ -23,6 +23,8 @@ final class TaskProcessingTimeService implements ProcessingTimeService {
   private final TaskMailbox mailbox;
   private final Set<Timer> pending = ConcurrentHashMap.newKeySet();
   private volatile boolean shutdown;
+  /** Runs on the task thread after each timer callback; null: nothing. */
+  private TaskMailbox.ThrowingRunnable afterTimer;
 
   TaskProcessingTimeService(TimerServiceThread timerThread, TaskMailbox mailbox) {
     this.timerThread = timerThread;
@@ -43,6 +45,16 @@ final class TaskProcessingTimeService implements ProcessingTimeService {
     pending.add(timer);
     timer.future = timerThread.schedule(timer::fire, time - currentTime());
     return timer;
+  }
+
+  /**
+   * Runs {@code action} after every timer callback. The task flushes its outputs there: what a
+   * processing-time timer emits (a trigger firing, a bundle closed on time) then reaches the next
+   * task at once, not on the next periodic flush. Timers are few next to records, so this costs
+   * little. Call before the task starts.
+   */
+  void setAfterTimer(TaskMailbox.ThrowingRunnable action) {
+    this.afterTimer = action;
   }
 
   /**
@@ -97,6 +109,9 @@ final class TaskProcessingTimeService implements ProcessingTimeService {
           pending.remove(this);
           if (!cancelled && !shutdown) {
             callback.onProcessingTime(time);
+            if (afterTimer != null) {
+              afterTimer.run();
+            }
           }
         }, "processing-time timer @" + time));
       } catch (RejectedExecutionException e) {

@@ -173,6 +173,68 @@ class TaskTest {
     assertThat(events(id + "/0")).containsExactly("finish", "close");
   }
 
+  /**
+   * Emits three more values from processing-time timers after its input ended, 5 ms apart, and
+   * reports that work as pending until the last one fired.
+   */
+  static final class EmitsAfterEndOfInput extends AbstractOperator {
+    private final String id;
+    private java.util.concurrent.CompletableFuture<Void> done;
+    private int left = 3;
+
+    EmitsAfterEndOfInput(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public void processElement(int input, Object value, long timestamp) {
+      output.emit(0, value, timestamp);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<?> workAfterEndOfInput() {
+      events(id).add("A:workAfterEndOfInput");
+      done = new java.util.concurrent.CompletableFuture<>();
+      schedule();
+      return done;
+    }
+
+    private void schedule() {
+      context.processingTimeService().registerTimer(context.processingTimeService().currentTime() + 5, time -> {
+        events(id).add("A:timer");
+        output.emit(0, 1000L + left, 0);
+        if (--left == 0) {
+          done.complete(null);
+        } else {
+          schedule();
+        }
+      });
+    }
+
+    @Override
+    public void finish() {
+      events(id).add("A:finish");
+    }
+  }
+
+  @Test
+  void shouldFinishAnOperatorAndTheRestOfItsChainOnlyOnceItsWorkAfterEndOfInputIsDone() {
+    JobGraphBuilder b = new JobGraphBuilder("work-after-end", 8);
+    int src = b.addOperator("Source", () -> new SequenceSource(id, 10), 1, 0, 1);
+    int a = b.addOperator("A", () -> new EmitsAfterEndOfInput(id), 1, 1, 1);
+    int rec = b.addOperator("B", () -> new Recorder(id, "B"), 1, 1, 1);
+    int snk = b.addOperator("Sink", () -> new CollectSink(id), 1, 1, 0);
+    b.connect(src, 0, a, 0, Partitioning.forward(), new LongSerializer(id));
+    b.connect(a, 0, rec, 0, Partitioning.forward(), new LongSerializer(id));
+    b.connect(rec, 0, snk, 0, Partitioning.rebalance(), new LongSerializer(id));
+    runner.run(b.build());
+
+    assertThat(sink(id).stream().map(r -> (Long) r.value()).toList())
+        .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 1003L, 1002L, 1001L);
+    assertThat(events(id).stream().filter(e -> !e.endsWith("open") && !e.startsWith("B:wm") && !e.endsWith("close")).toList())
+        .containsExactly("A:workAfterEndOfInput", "A:timer", "A:timer", "A:timer", "A:finish", "B:endInput:0", "B:finish");
+  }
+
   @Test
   void shouldMergeSeveralEdgesIntoOneInput() {
     JobGraphBuilder b = new JobGraphBuilder("union", 16);

@@ -9,8 +9,9 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Remembers the views a {@link SideInputReader} built, per view and window.
  * {@code SideInputHandler.get} applies the view's {@code ViewFn} on every call, which for a map
- * or multimap view rebuilds the whole map: per main-input element that is quadratic. The
- * operator only reads side inputs once they are complete, so a built view never changes.
+ * or multimap view rebuilds the whole map: per main-input element that is quadratic. In batch
+ * the operator only reads side inputs once they are complete, so a built view never changes; in
+ * streaming a new pane changes it, and {@link #invalidate()} forgets what was built.
  *
  * <p>Holds at most {@link #MAX_ENTRIES} views (least recently used go first), so many windows
  * do not pin memory. Mailbox thread only.
@@ -34,6 +35,11 @@ final class CachingSideInputReader implements SideInputReader {
 
   CachingSideInputReader(SideInputReader delegate) {
     this.delegate = delegate;
+  }
+
+  /** The views' contents changed: built views are stale. */
+  void invalidate() {
+    cache.clear();
   }
 
   @Override

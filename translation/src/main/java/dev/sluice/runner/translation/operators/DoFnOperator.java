@@ -4,13 +4,16 @@ import dev.sluice.engine.serde.JavaSerialization;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
+import dev.sluice.engine.api.ProcessingTimeService;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryStateInternals;
@@ -57,16 +60,24 @@ import org.slf4j.LoggerFactory;
  * Mailbox thread only, like every operator.
  *
  * <h3>Lifecycle</h3>
- * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Side input elements are gathered per
+ * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Batch: side input elements are gathered per
  * window and published to a {@link SideInputHandler} when each side input ends. Main input
  * elements that arrive while a side input is still running are pushed back into a
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
- * last side input ended; the input watermark is held meanwhile. Main input elements run in
- * bundles: a bundle starts at the first element after the previous one finished and finishes
- * after {@link Spec#maxBundleSize()} elements or once it has been open {@link #MAX_BUNDLE_NANOS}
- * (checked after each element: a slow DoFn still gets its bundles committed and finalized), before a watermark is forwarded (finishBundle may
- * emit) and in {@code finish}. Bundle finalization callbacks ({@link DoFn.BundleFinalizer}) run
- * right after their bundle's finishBundle, see {@link PendingBundleFinalizations}. {@code close}: {@code @Teardown}, spill file deleted.
+ * last side input ended; the input watermark is held meanwhile. Streaming: side inputs arrive
+ * as panes (from a {@link SideInputMaterializeOperator}) that replace a window's view contents,
+ * and a main-input element waits only until the side-input windows it reads are ready; see
+ * {@link StreamingSideInputs} (pushback, readiness, watermark hold). Main input elements run in
+ * bundles: a bundle starts at the first element (or timer) after the previous one finished and
+ * finishes after {@link Spec#maxBundleSize()} elements, in streaming also once it has been open
+ * {@link Spec#maxBundleTimeMillis()}: a processing-time timer fires then (so that
+ * {@code @FinishBundle} output and bundle finalization are not held back while input trickles in
+ * or stops), and the wall time is checked after each element (a slow DoFn still gets its bundles
+ * committed and finalized when processing time is synthetic, as for TestStream). A bundle also
+ * finishes before a watermark is forwarded (finishBundle may emit) and in {@code finish}. Bundle
+ * finalization callbacks ({@link DoFn.BundleFinalizer}) run right after their bundle's
+ * finishBundle, see {@link PendingBundleFinalizations}; the output element counts
+ * ({@link ElementCounts}) are flushed there too. {@code close}: {@code @Teardown}, spill file deleted.
  *
  * <p>Why all inputs stay selected: reading only the side inputs first (via
  * {@code selectedInputs}) deadlocks whenever the main and a side input come from the same
@@ -79,8 +90,6 @@ import org.slf4j.LoggerFactory;
 public final class DoFnOperator extends AbstractOperator {
 
   private static final Logger LOG = LoggerFactory.getLogger(DoFnOperator.class);
-  /** Longest a bundle stays open while elements keep coming (wall time; the Flink runner's default too). */
-  static final long MAX_BUNDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   /**
    * Everything a {@code DoFnOperator} needs, fixed at translation.
@@ -93,6 +102,9 @@ public final class DoFnOperator extends AbstractOperator {
    * @param sideInputs side inputs in input order (side input {@code i} arrives at input {@code 1 + i})
    * @param maxBundleSize elements after which a bundle is finished
    * @param keyCoder coder of the input's KV key for a stateful DoFn; null for a stateless one
+   * @param maxBundleTimeMillis in streaming, processing time after its start at which a bundle is finished
+   * @param outputPCollections name of the PCollection at each output port (index = port), the
+   *     label of its element count ({@link ElementCounts}); empty: labelled by step and port
    */
   public record Spec(
       String stepName,
@@ -108,8 +120,35 @@ public final class DoFnOperator extends AbstractOperator {
       Map<String, PCollectionView<?>> sideInputMapping,
       List<PCollectionView<?>> sideInputs,
       int maxBundleSize,
-      Coder<?> keyCoder)
-      implements Serializable {}
+      Coder<?> keyCoder,
+      long maxBundleTimeMillis,
+      List<String> outputPCollections)
+      implements Serializable {
+
+    /** With the default {@link #maxBundleTimeMillis()}, {@link #DEFAULT_MAX_BUNDLE_TIME_MILLIS}. */
+    public Spec(
+        String stepName,
+        byte[] serializedFn,
+        SerializablePipelineOptions options,
+        Coder<?> inputCoder,
+        TupleTag<?> mainOutputTag,
+        List<TupleTag<?>> additionalOutputTags,
+        Map<TupleTag<?>, Coder<?>> outputCoders,
+        Map<TupleTag<?>, Integer> outputPorts,
+        WindowingStrategy<?, ?> windowingStrategy,
+        DoFnSchemaInformation schemaInformation,
+        Map<String, PCollectionView<?>> sideInputMapping,
+        List<PCollectionView<?>> sideInputs,
+        int maxBundleSize,
+        Coder<?> keyCoder) {
+      this(stepName, serializedFn, options, inputCoder, mainOutputTag, additionalOutputTags, outputCoders, outputPorts,
+          windowingStrategy, schemaInformation, sideInputMapping, sideInputs, maxBundleSize, keyCoder,
+          DEFAULT_MAX_BUNDLE_TIME_MILLIS, List.of());
+    }
+  }
+
+  /** Default of {@link Spec#maxBundleTimeMillis()} (Beam's Flink runner's streaming default). */
+  public static final long DEFAULT_MAX_BUNDLE_TIME_MILLIS = 1000;
 
   private final Spec spec;
   /** Streaming: a stateful DoFn's state and timers live in the engine's keyed state backend. */
@@ -120,9 +159,12 @@ public final class DoFnOperator extends AbstractOperator {
   private DoFnInvoker<Object, Object> invoker;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
+  private ElementCounts elementCounts;
   /** Non-null for a stateful DoFn. */
   private KeyedStepContext keyed;
   private SideInputHandler sideInputHandler;
+  /** Streaming with side inputs: views filled per pane, pushback and watermark hold; else null. */
+  private StreamingSideInputs streamingSideInputs;
   private SideInputCollector sideInputCollector;
   private boolean[] sideInputEnded;
   private int sideInputsRunning;
@@ -131,7 +173,14 @@ public final class DoFnOperator extends AbstractOperator {
   private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
+  /** Counts bundles started, so that a bundle timer that fires late finishes only its own bundle. */
+  private long bundleNumber;
+  /** Streaming: the processing-time timer that finishes the open bundle; null when none is pending. */
+  private ProcessingTimeService.Cancellable bundleTimer;
+  /** Streaming: wall time ({@link System#nanoTime()}) at which the open bundle started. */
   private long bundleStartNanos;
+  /** Streaming: {@link Spec#maxBundleTimeMillis()} in nanoseconds; batch: never. */
+  private long maxBundleNanos;
   /** A watermark that advanced while side inputs were still running; forwarded once they end. */
   private long heldWatermark;
   private boolean watermarkHeld;
@@ -161,6 +210,8 @@ public final class DoFnOperator extends AbstractOperator {
   public void open(OperatorContext context, Output output) throws Exception {
     super.open(context, output);
     metrics = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new).stepMap().getContainer(spec.stepName());
+    elementCounts = new ElementCounts(metrics, spec.stepName(), outputPCollectionNames());
+    maxBundleNanos = streaming ? TimeUnit.MILLISECONDS.toNanos(spec.maxBundleTimeMillis()) : Long.MAX_VALUE;
     PipelineOptions options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
@@ -171,6 +222,12 @@ public final class DoFnOperator extends AbstractOperator {
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
       sideInputReader = NullSideInputReader.empty();
+    } else if (streaming) {
+      Coder<WindowedValue<Object>> mainCoder = (Coder) WindowedValue.getFullCoder(
+          spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
+      streamingSideInputs = new StreamingSideInputs(sideInputs, mainCoder, context.tempDirectory(),
+          Math.max(1 << 20, context.managedMemoryBytes() / 2), this::processMain, this::advanceWatermark);
+      sideInputReader = streamingSideInputs.reader();
     } else {
       // Not keyed: the side input state is the subtask's own, shared by all keys.
       sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
@@ -226,6 +283,19 @@ public final class DoFnOperator extends AbstractOperator {
     }
   }
 
+  /** The PCollection name of each output port, from the spec or made up from step and port. */
+  private List<String> outputPCollectionNames() {
+    if (!spec.outputPCollections().isEmpty()) {
+      return spec.outputPCollections();
+    }
+    int ports = spec.outputPorts().values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    List<String> names = new ArrayList<>();
+    for (int p = 0; p < ports; p++) {
+      names.add(spec.stepName() + ".out" + p);
+    }
+    return names;
+  }
+
   @Override
   protected int numberOfInputs() {
     return 1 + spec.sideInputs().size();
@@ -234,7 +304,13 @@ public final class DoFnOperator extends AbstractOperator {
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
-    if (input == 0) {
+    if (streamingSideInputs != null) {
+      if (input == 0) {
+        streamingSideInputs.processMain((WindowedValue<Object>) value);
+      } else {
+        streamingSideInputs.processSideInput(input - 1, (WindowedValue<?>) value);
+      }
+    } else if (input == 0) {
       if (sideInputsRunning > 0) {
         pushedBack.add((WindowedValue<Object>) value);
       } else {
@@ -246,7 +322,22 @@ public final class DoFnOperator extends AbstractOperator {
   }
 
   @Override
+  public void processWatermark(int input, long watermark) throws Exception {
+    if (streamingSideInputs != null) {
+      // Side input watermarks decide readiness; the main one, held by pushed-back elements, time.
+      streamingSideInputs.processWatermark(input, watermark);
+    } else {
+      super.processWatermark(input, watermark);
+    }
+  }
+
+  @Override
   public void endInput(int input) throws Exception {
+    if (streamingSideInputs != null) {
+      // The engine sent watermark +infinity before; a no-op then, but the end is what counts.
+      streamingSideInputs.processWatermark(input, Watermarks.MAX);
+      return;
+    }
     if (input > 0 && !sideInputEnded[input - 1]) {
       sideInputEnded[input - 1] = true;
       sideInputCollector.publish(input - 1, sideInputHandler);
@@ -296,6 +387,9 @@ public final class DoFnOperator extends AbstractOperator {
 
   @Override
   public void finish() throws Exception {
+    if (streamingSideInputs != null) {
+      streamingSideInputs.finish();
+    }
     for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
       endInput(i + 1);
     }
@@ -307,6 +401,13 @@ public final class DoFnOperator extends AbstractOperator {
   public void close() {
     if (keyed != null) {
       keyed.close();
+    }
+    if (streamingSideInputs != null) {
+      try {
+        streamingSideInputs.close();
+      } catch (IOException e) {
+        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
+      }
     }
     if (pushedBack != null) {
       try {
@@ -348,7 +449,8 @@ public final class DoFnOperator extends AbstractOperator {
         keyed.afterElement();
       }
     }
-    if (++elementsInBundle >= spec.maxBundleSize() || System.nanoTime() - bundleStartNanos >= MAX_BUNDLE_NANOS) {
+    // Batch reads no clock per element.
+    if (++elementsInBundle >= spec.maxBundleSize() || (streaming && System.nanoTime() - bundleStartNanos >= maxBundleNanos)) {
       finishBundle();
     }
   }
@@ -374,15 +476,36 @@ public final class DoFnOperator extends AbstractOperator {
       runner.startBundle();
       bundleOpen = true;
       elementsInBundle = 0;
-      bundleStartNanos = System.nanoTime();
+      bundleNumber++;
+      if (streaming) {
+        bundleStartNanos = System.nanoTime();
+        startBundleTimer();
+      }
     }
+  }
+
+  /** Finishes the bundle just started once {@link Spec#maxBundleTimeMillis()} passed, unless it finished before. */
+  private void startBundleTimer() {
+    ProcessingTimeService time = context.processingTimeService();
+    long bundle = bundleNumber;
+    bundleTimer = time.registerTimer(time.currentTime() + spec.maxBundleTimeMillis(), now -> {
+      if (bundleOpen && bundleNumber == bundle) {
+        bundleTimer = null;
+        finishBundle();
+      }
+    });
   }
 
   private void finishBundle() throws IOException {
     if (bundleOpen) {
       bundleOpen = false;
+      if (bundleTimer != null) {
+        bundleTimer.cancel();
+        bundleTimer = null;
+      }
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
         runner.finishBundle();
+        elementCounts.flush();
         // The bundle's output is handed on: what Sluice can offer as committed (no checkpoints yet).
         finalizations.finalizeBundle(context.taskName());
       }
@@ -395,6 +518,7 @@ public final class DoFnOperator extends AbstractOperator {
     public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
       Integer port = spec.outputPorts().get(tag);
       if (port != null) {
+        elementCounts.add(port);
         output.emit(port, value, value.getTimestamp().getMillis());
       }
     }

@@ -157,7 +157,9 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
         LOG.debug("{}: all splits of {} are done", taskName, stepName);
         return Status.END_OF_INPUT;
       }
-      maybeEmitWatermark(output);
+      // No reader has data now: emitting the watermark costs nothing on the record path, and a
+      // reader that pauses at a watermark step sees it go out before its next record.
+      maybeEmitWatermark(output, idleInARow >= readers.size());
       if (emitted > 0) {
         return Status.MORE_AVAILABLE;
       }
@@ -218,15 +220,15 @@ public final class UnboundedSourceOperator<T> implements SourceOperator {
 
   /**
    * Emits {@code min(reader watermarks)} when it advanced, at most every
-   * {@link #WATERMARK_INTERVAL_MS}; a bounded read emits none (the engine sends +infinity at
-   * its end).
+   * {@link #WATERMARK_INTERVAL_MS} unless every reader is {@code idle}; a bounded read emits none
+   * (the engine sends +infinity at its end).
    */
-  private void maybeEmitWatermark(Output output) {
+  private void maybeEmitWatermark(Output output, boolean idle) {
     if (bounds != null) {
       return;
     }
     long now = time.currentTime();
-    if (lastWatermarkTime != Long.MIN_VALUE && now - lastWatermarkTime < WATERMARK_INTERVAL_MS) {
+    if (!idle && lastWatermarkTime != Long.MIN_VALUE && now - lastWatermarkTime < WATERMARK_INTERVAL_MS) {
       return;
     }
     long min = Long.MAX_VALUE;

@@ -2,6 +2,7 @@ package dev.sluice.runner.translation.state;
 
 import dev.sluice.engine.api.ProcessingTimeService;
 import dev.sluice.engine.api.Watermarks;
+import dev.sluice.engine.graph.JobConfig;
 import dev.sluice.engine.state.InternalTimer;
 import dev.sluice.engine.state.InternalTimerService;
 import dev.sluice.engine.state.KeyedStateBackend;
@@ -49,6 +50,15 @@ import org.joda.time.Instant;
 public final class SluiceTimerInternals implements TimerInternals, Triggerable<EncodedKey, String> {
 
   static final String TIMERS_STATE = "__beam_timers";
+  /**
+   * How much later than their timestamp synchronized processing-time timers fire. They drive
+   * continuation triggers (a GroupByKey downstream of a processing-time-triggered one), which
+   * should fire once what the upstream firing produced has arrived. An upstream task flushes its
+   * output at the latest after the exchange's buffer timeout (by default this long), so by then
+   * the elements and the watermark of one upstream firing are in; firing at once could split
+   * them, e.g. emit an on-time upstream pane as an extra early pane just before its watermark.
+   */
+  static final long SYNCHRONIZED_PROCESSING_TIME_LAG_MS = JobConfig.DEFAULT_BUFFER_TIMEOUT_MS;
   private static final String TIMER_SERVICE = "__beam_timer_service";
   private static final String NO_NAMESPACE = "";
 
@@ -173,10 +183,16 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     deleteTimer(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
   }
 
-  /** When the engine should fire a Beam timer: just after its timestamp (see class comment). */
+  /**
+   * When the engine should fire a Beam timer: just after its timestamp (see class comment);
+   * synchronized processing-time timers {@link #SYNCHRONIZED_PROCESSING_TIME_LAG_MS} later.
+   */
   private static long engineTime(TimerData timer) {
     long ts = timer.getTimestamp().getMillis();
-    return ts == Long.MAX_VALUE ? ts : ts + 1;
+    if (ts == Long.MAX_VALUE) {
+      return ts;
+    }
+    return timer.getDomain() == TimeDomain.SYNCHRONIZED_PROCESSING_TIME ? ts + 1 + SYNCHRONIZED_PROCESSING_TIME_LAG_MS : ts + 1;
   }
 
   private void deleteEngineTimer(String id, TimerData timer) {

@@ -28,7 +28,8 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * {@code ParDo.MultiOutput} ({@code beam:transform:pardo:v1}) -> one {@link DoFnOperator}.
  * Main input on input 0 (FORWARD when parallelism matches, so it chains, else REBALANCE); side
- * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()}. One
+ * input {@code i} on input {@code 1 + i}, BROADCAST from {@code view.getPCollection()} (in
+ * streaming through a {@link SideInputMaterialization}, so that it arrives as panes). One
  * output port per output PCollection, the main output first.
  *
  * <p>A keyed DoFn (state, timers, {@code @OnWindowExpiration} or {@code @RequiresTimeSortedInput}):
@@ -39,9 +40,6 @@ import org.apache.beam.sdk.values.TupleTag;
  * naming the feature. Bundle finalization is supported by the operator.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
-
-  /** Elements after which a bundle is finished. */
-  static final int MAX_BUNDLE_SIZE = 1000;
 
   @Override
   public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
@@ -77,11 +75,13 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
     Map<TupleTag<?>, Integer> ports = new HashMap<>();
     Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    List<String> outputNames = new ArrayList<>();
     for (TupleTag<?> tag : ordered) {
       PCollection<?> pc = outputs.get(tag);
       if (pc != null) {
         ports.put(tag, ports.size());
         outputCoders.put(tag, pc.getCoder());
+        outputNames.add(pc.getName());
       }
     }
     List<TupleTag<?>> additional = new ArrayList<>(ordered.subList(1, ordered.size()));
@@ -100,8 +100,14 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
         ParDoTranslation.getSchemaInformation(applied),
         new LinkedHashMap<>(ParDoTranslation.getSideInputMapping(applied)),
         sideInputs,
-        MAX_BUNDLE_SIZE,
-        keyCoder);
+        (int) Math.min(Integer.MAX_VALUE, context.settings().maxBundleSize()),
+        keyCoder,
+        context.settings().maxBundleTimeMillis(),
+        outputNames);
+    int[] materialized = new int[sideInputs.size()];
+    for (int i = 0; streaming && i < sideInputs.size(); i++) {
+      materialized[i] = SideInputMaterialization.add(context, name, i, sideInputs.get(i));
+    }
     int node = context.addOperator(
         name, () -> new DoFnOperator(spec, streaming), context.parallelism(), 1 + sideInputs.size(), Math.max(1, ports.size()));
     if (keyCoder == null) {
@@ -110,7 +116,11 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));
     }
     for (int i = 0; i < sideInputs.size(); i++) {
-      context.connect(sideInputs.get(i).getPCollection(), node, 1 + i, Partitioning.broadcast());
+      if (streaming) {
+        SideInputMaterialization.connect(context, materialized[i], sideInputs.get(i), node, 1 + i);
+      } else {
+        context.connect(sideInputs.get(i).getPCollection(), node, 1 + i, Partitioning.broadcast());
+      }
     }
     for (Map.Entry<TupleTag<?>, Integer> e : ports.entrySet()) {
       context.setProducer(outputs.get(e.getKey()), node, e.getValue());

@@ -16,6 +16,8 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.runners.core.metrics.MonitoringInfoConstants;
+import org.apache.beam.runners.core.metrics.MonitoringInfoMetricName;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** {@link DoFnOperator} driven directly through {@link OperatorHarness}. */
 class DoFnOperatorTest {
 
-  private static final TupleTag<String> MAIN = new TupleTag<>("main");
+  static final TupleTag<String> MAIN = new TupleTag<>("main");
   private static final TupleTag<String> OTHER = new TupleTag<>("other");
 
   @Test
@@ -214,6 +216,26 @@ class DoFnOperatorTest {
   }
 
   @Test
+  void shouldCountTheElementsOfEachOutputAsASystemMetricPerBundle() throws Exception {
+    try (OperatorHarness h = harness(new BundleFn(), 2, List.of(), WindowingStrategy.globalDefault())) {
+      MetricsAccumulator metrics = (MetricsAccumulator) h.accumulators().get(MetricsAccumulator.NAME);
+      MetricName elementCount = MonitoringInfoMetricName.named(MonitoringInfoConstants.Urns.ELEMENT_COUNT,
+          Map.of(MonitoringInfoConstants.Labels.PCOLLECTION, "Step.out0", MonitoringInfoConstants.Labels.PTRANSFORM, "Step"));
+      h.process(0, WindowedValue.valueInGlobalWindow("a"), Long.MIN_VALUE);
+      assertThat(metrics.stepMap().getContainer("Step").getCounter(elementCount).getCumulative())
+          .as("counted when the bundle finishes")
+          .isZero();
+      h.process(0, WindowedValue.valueInGlobalWindow("b"), Long.MIN_VALUE);
+      h.process(0, WindowedValue.valueInGlobalWindow("c"), Long.MIN_VALUE);
+      h.endInputsAndFinish(0);
+
+      // a, b, "bundle of 2", c, "bundle of 1"
+      assertThat(metrics.stepMap().getContainer("Step").getCounter(elementCount).getCumulative()).isEqualTo(5L);
+      assertThat(elementCount.getName()).contains("metric:"); // what Beam's MetricsPusherTest takes for a system metric
+    }
+  }
+
+  @Test
   void shouldSetUpBeforeFirstElementAndTearDownOnClose() throws Exception {
     LifecycleFn.SETUP.set(0);
     LifecycleFn.TEARDOWN.set(0);
@@ -275,7 +297,7 @@ class DoFnOperatorTest {
         null);
   }
 
-  private static List<Object> unwrapped(OperatorHarness h, int port) {
+  static List<Object> unwrapped(OperatorHarness h, int port) {
     List<Object> out = new ArrayList<>();
     for (Object v : h.values(port)) {
       out.add(((WindowedValue<?>) v).getValue());

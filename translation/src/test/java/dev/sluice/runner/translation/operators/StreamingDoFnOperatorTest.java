@@ -77,6 +77,53 @@ class StreamingDoFnOperatorTest {
     }
   }
 
+  @Test
+  void shouldFinishABundleOnceItsMaxBundleTimePassed() throws Exception {
+    DoFnOperator.Spec spec = new DoFnOperator.Spec(
+        "Step",
+        JavaSerialization.serialize(new DoFnOperatorTest.BundleFn()),
+        new SerializablePipelineOptions(PipelineOptionsFactory.create()),
+        StringUtf8Coder.of(),
+        DoFnOperatorTest.MAIN,
+        List.of(),
+        Map.of(DoFnOperatorTest.MAIN, StringUtf8Coder.of()),
+        Map.of(DoFnOperatorTest.MAIN, 0),
+        WindowingStrategy.globalDefault(),
+        DoFnSchemaInformation.create(),
+        Map.of(),
+        List.of(),
+        1000,
+        null,
+        50,
+        List.of("Step.out"));
+    try (OperatorHarness h = new OperatorHarness(new DoFnOperator(spec, true))) {
+      long start = h.processingTime();
+      h.process(0, WindowedValue.valueInGlobalWindow("a"), 0);
+      h.process(0, WindowedValue.valueInGlobalWindow("b"), 0);
+      h.advanceProcessingTime(start + 49);
+      assertThat(DoFnOperatorTest.unwrapped(h, 0)).containsExactly("a", "b");
+      h.advanceProcessingTime(start + 50);
+      assertThat(DoFnOperatorTest.unwrapped(h, 0)).containsExactly("a", "b", "bundle of 2");
+      assertThat(h.watermarks()).isEmpty(); // the watermark did not move: the time limit closed the bundle
+
+      // the next bundle gets its own deadline, counted from its first element
+      h.advanceProcessingTime(start + 120);
+      h.process(0, WindowedValue.valueInGlobalWindow("c"), 0);
+      h.advanceProcessingTime(start + 169);
+      assertThat(DoFnOperatorTest.unwrapped(h, 0)).containsExactly("a", "b", "bundle of 2", "c");
+      h.advanceProcessingTime(start + 170);
+      assertThat(DoFnOperatorTest.unwrapped(h, 0)).containsExactly("a", "b", "bundle of 2", "c", "bundle of 1");
+
+      // a bundle that finished on a watermark leaves no timer behind
+      h.process(0, WindowedValue.valueInGlobalWindow("d"), 0);
+      h.watermark(0, 5);
+      assertThat(h.pendingProcessingTimers()).isZero();
+      h.endInputsAndFinish(0);
+      assertThat(DoFnOperatorTest.unwrapped(h, 0))
+          .containsExactly("a", "b", "bundle of 2", "c", "bundle of 1", "d", "bundle of 1");
+    }
+  }
+
   private static void feed(OperatorHarness h, String key, int value, long ts) throws Exception {
     h.process(0, WindowedValue.of(KV.of(key, value), new Instant(ts), GlobalWindow.INSTANCE, PaneInfo.NO_FIRING), ts);
   }

@@ -113,6 +113,20 @@ class SluiceTimerInternalsTest {
   }
 
   @Test
+  void shouldFireSynchronizedProcessingTimersOneBufferTimeoutLate() throws Exception {
+    key("a");
+    timers.setTimer(TimerData.of("s", W1, new Instant(1_000), new Instant(0), TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
+    timers.setTimer(TimerData.of("p", W1, new Instant(1_000), new Instant(0), TimeDomain.PROCESSING_TIME));
+    timers.scheduleProcessingTimeWakeUp();
+    time.advance(1_001);
+    assertThat(fired).containsExactly("a:p@1000");
+    time.advance(1_000 + SluiceTimerInternals.SYNCHRONIZED_PROCESSING_TIME_LAG_MS);
+    assertThat(fired).containsExactly("a:p@1000");
+    time.advance(1_001 + SluiceTimerInternals.SYNCHRONIZED_PROCESSING_TIME_LAG_MS);
+    assertThat(fired).containsExactly("a:p@1000", "a:s@1000");
+  }
+
+  @Test
   void shouldAskForOneWakeUpAtTheEarliestProcessingTimer() throws Exception {
     key("a");
     timers.setTimer(TimerData.of("p1", W1, new Instant(500), new Instant(0), TimeDomain.PROCESSING_TIME));

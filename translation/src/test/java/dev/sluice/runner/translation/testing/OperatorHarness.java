@@ -99,6 +99,28 @@ public final class OperatorHarness implements AutoCloseable {
     return this;
   }
 
+  /** Ends the given inputs (watermark +infinity first, as the engine does) without finishing. */
+  public OperatorHarness endInputs(int... inputs) throws Exception {
+    for (int i : inputs) {
+      operator.processWatermark(i, Watermarks.MAX);
+      operator.endInput(i);
+    }
+    return this;
+  }
+
+  /**
+   * What the operator reports as work left once all inputs ended (null: none), as the task asks
+   * before it calls {@link #finish()}.
+   */
+  public java.util.concurrent.CompletableFuture<?> workAfterEndOfInput() {
+    return operator.workAfterEndOfInput();
+  }
+
+  public OperatorHarness finish() throws Exception {
+    operator.finish();
+    return this;
+  }
+
   /**
    * Sets the harness's processing time (it never moves by itself) and runs, on the calling
    * thread, every processing-time callback due by then, earliest first, including callbacks

@@ -208,7 +208,7 @@ class PrimitiveTranslationTest {
   }
 
   @Test
-  void shouldRejectAnUnboundedSideInputInStreaming() {
+  void shouldMaterializeAnUnboundedSideInputIntoPanesInStreaming() {
     Pipeline p = TestPipelines.create();
     PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
         .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
@@ -216,11 +216,16 @@ class PrimitiveTranslationTest {
         .apply(View.asIterable());
     p.apply(Create.of(1L)).apply("UsesTicks", ParDo.of(new PassThroughFn()).withSideInputs(ticks));
 
-    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'UsesTicks/")
-        .hasMessageContaining("beam:transform:pardo:v1")
-        .hasMessageContaining("side input");
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    JobEdge side = graph.edges().stream().filter(e -> e.targetInput() == 1).collect(java.util.stream.Collectors.toList())
+        .stream().reduce((a, b) -> { throw new AssertionError("one side input edge expected"); }).orElseThrow();
+    assertThat(side.partitioning()).isInstanceOf(Partitioning.Broadcast.class);
+    JobVertex use = graph.vertices().stream().filter(v -> v.id().equals(side.target())).findFirst().orElseThrow();
+    assertThat(use.head().name()).startsWith("UsesTicks/");
+    JobVertex materialize = graph.vertices().stream().filter(v -> v.id().equals(side.source())).findFirst().orElseThrow();
+    assertThat(materialize.head().name()).startsWith("UsesTicks/").contains("MaterializeSideInput");
+    assertThat(materialize.parallelism()).as("one pane per window and firing").isEqualTo(1);
   }
 
   @Test
@@ -236,14 +241,78 @@ class PrimitiveTranslationTest {
   @Test
   void shouldNameTransformAndUrnOfATransformWithoutTranslator() {
     Pipeline p = TestPipelines.create();
-    // An unbounded splittable DoFn: streaming leaves it a ProcessKeyedElements primitive.
-    p.apply("Ticks", PeriodicImpulse.create());
+    p.apply("Mystery", new UnknownPrimitive());
 
     assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("'Ticks/")
-        .hasMessageContaining(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN)
+        .hasMessageContaining("'Mystery'")
+        .hasMessageContaining("no translator")
         .hasMessageContaining("streaming");
+  }
+
+  /** A primitive (it makes its output itself) that no translator knows. */
+  static final class UnknownPrimitive extends org.apache.beam.sdk.transforms.PTransform<org.apache.beam.sdk.values.PBegin, PCollection<Integer>> {
+    @Override
+    public PCollection<Integer> expand(org.apache.beam.sdk.values.PBegin input) {
+      return PCollection.createPrimitiveOutputInternal(input.getPipeline(),
+          org.apache.beam.sdk.values.WindowingStrategy.globalDefault(), PCollection.IsBounded.BOUNDED, VarIntCoder.of());
+    }
+  }
+
+  @Test
+  void shouldTranslateAnUnboundedSplittableDoFnInStreamingBehindAHashEdgeOnItsRestrictionKey() {
+    Pipeline p = TestPipelines.create();
+    // Unbounded per element: streaming leaves it a ProcessKeyedElements primitive.
+    p.apply("Ticks", PeriodicImpulse.create());
+
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+
+    JobVertex process = graph.vertices().stream()
+        .filter(v -> v.chain().get(0).name().endsWith("/ProcessKeyedElements")).findFirst().orElseThrow();
+    assertThat(process.parallelism()).isEqualTo(2);
+    assertThat(graph.edges()).filteredOn(e -> e.target().equals(process.id()))
+        .singleElement().satisfies(e -> assertThat(e.partitioning()).isInstanceOf(Partitioning.Hash.class));
+  }
+
+  @Test
+  void shouldRejectAnUnboundedSideInputOfAnUnboundedSplittableDoFnInStreaming() {
+    Pipeline p = TestPipelines.create();
+    PCollectionView<Iterable<Long>> ticks = p.apply("Ticks", GenerateSequence.from(0))
+        .apply(org.apache.beam.sdk.transforms.windowing.Window.into(
+            org.apache.beam.sdk.transforms.windowing.FixedWindows.of(org.joda.time.Duration.standardMinutes(1))))
+        .apply(View.asIterable());
+    p.apply("Impulses", PeriodicImpulse.create()).apply("Sides",
+        ParDo.of(new SideInputSdf(ticks)).withSideInputs(ticks));
+
+    // Rejected at the ProcessKeyedElements step (or, while ParDos reject unbounded side inputs
+    // too, at the first step of the expansion that reads it).
+    assertThatThrownBy(() -> TestPipelines.translate(p, 1, true))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("'Sides/")
+        .hasMessageContaining("side input");
+  }
+
+  /** Unbounded per element, with a side input. */
+  @DoFn.UnboundedPerElement
+  static final class SideInputSdf extends DoFn<org.joda.time.Instant, String> {
+    private final PCollectionView<Iterable<Long>> view;
+
+    SideInputSdf(PCollectionView<Iterable<Long>> view) {
+      this.view = view;
+    }
+
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initial() {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, 1);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c,
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker) {
+      if (tracker.tryClaim(0L)) {
+        c.output(String.valueOf(c.sideInput(view)));
+      }
+    }
   }
 
   /** Evens to the main output, odds (as text) to the second. */

@@ -12,18 +12,21 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A ParDo whose main input and side input come from the same upstream task (the common "use a
  * view of my own input" shape), on real engine tasks with small bounded buffers: the upstream
  * task writes both edges, so the DoFn operator must keep draining its main input while the side
- * input is still running, or both tasks wait for each other forever.
+ * input is still running, or both tasks wait for each other forever. In streaming the side input
+ * passes a materializing task first, and the main-input elements wait in the pushback buffer.
  */
 class SideInputDiamondTest {
 
-  @Test
-  void shouldNotDeadlockWhenMainAndSideInputShareAProducer() throws Exception {
+  @ParameterizedTest(name = "streaming={0}")
+  @ValueSource(booleans = {false, true})
+  void shouldNotDeadlockWhenMainAndSideInputShareAProducer(boolean streaming) throws Exception {
     Pipeline p = TestPipelines.create();
     PCollection<Long> numbers = p.apply("Numbers", GenerateSequence.from(0).to(20_000));
     PCollectionView<Iterable<Long>> all = numbers.apply("AsIterable", View.asIterable());
@@ -31,7 +34,7 @@ class SideInputDiamondTest {
     String id = TestPipelines.collect(out, "Collect");
 
     try (EngineJobRunner runner = new EngineJobRunner(1024, 4)) {
-      EngineJobRunner.Result result = runner.run(TestPipelines.translate(p, 1), Duration.ofSeconds(30));
+      EngineJobRunner.Result result = runner.run(TestPipelines.translate(p, 1, streaming), Duration.ofSeconds(30));
       assertThat(result.failures()).isEmpty();
     }
 

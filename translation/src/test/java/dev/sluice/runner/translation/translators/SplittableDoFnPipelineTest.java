@@ -86,6 +86,42 @@ class SplittableDoFnPipelineTest {
     assertThat(PipelineTranslator.producersOfUnboundedCollections(p)).singleElement().asString().startsWith("'Forever");
   }
 
+  @Test
+  void shouldRunAnUnboundedPerElementDoFnInStreamingFromItsResumeTimers() throws Exception {
+    Pipeline p = TestPipelines.create();
+    PCollection<String> out = p.apply("Counts", Create.of(2, 4)).apply("Ticks", ParDo.of(new OnePerCallFn()));
+    String id = TestPipelines.collect(out, "Collect");
+
+    // Streaming keeps the ProcessKeyedElements primitive: restrictions resume from timers, and
+    // the job ends once the last restriction does, after its input ended.
+    PrimitivePipelineTest.Backend.ENGINE.run(TestPipelines.translate(p, 2, true));
+
+    assertThat(TestPipelines.collected(id)).containsExactlyInAnyOrder("2:0", "2:1", "4:0", "4:1", "4:2", "4:3");
+  }
+
+  @Test
+  void shouldDecideOnStreamingByUnboundedReadsBeforeSplittableDoFnsAreRewritten() {
+    Pipeline p = TestPipelines.create();
+    p.apply("Forever", GenerateSequence.from(0));
+    p.apply("Counts", Create.of(2)).apply("Ticks", ParDo.of(new OnePerCallFn()));
+
+    PipelineTranslator.expandSplittableParDos(p);
+    // The splittable DoFn alone would not switch to streaming; the unbounded read does.
+    assertThat(PipelineTranslator.producersOfUnboundedCollections(p)).singleElement().asString().startsWith("'Forever");
+    PipelineTranslator.prepare(p, true);
+
+    List<String> processKeyed = new ArrayList<>();
+    p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitPrimitiveTransform(org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+        if (node.getTransform() instanceof org.apache.beam.sdk.util.construction.SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>) {
+          processKeyed.add(node.getFullName());
+        }
+      }
+    });
+    assertThat(processKeyed).singleElement().asString().startsWith("Ticks/");
+  }
+
   /**
    * Claims one offset per call: registers a finalization callback and resumes until that callback
    * ran, then outputs and stops. Fails (runs out of offsets) if finalization never happens.
