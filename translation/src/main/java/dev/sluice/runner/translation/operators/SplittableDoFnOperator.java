@@ -10,6 +10,7 @@ import dev.sluice.runner.translation.state.SluiceTimerInternals;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -330,7 +331,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
 
   /** The restrictions truncation kept during {@link #drain()}, resumed after the sweep. */
   private final class DrainSweep {
-    private final List<KV<Object, TimerData>> kept = new java.util.ArrayList<>();
+    private final List<KV<Object, TimerData>> kept = new ArrayList<>();
 
     void truncated(Object key, TimerData timer) {
       if (restrictions.truncatePending(timer.getNamespace())) {
