@@ -162,13 +162,16 @@ final class SplittableRestrictions {
    * whole, an unbounded one is dropped. Null if nothing is left to process.
    */
   private Object truncate(WindowedValue<Object> element, Object restriction, Object estimatorState) {
-    Arguments args = new Arguments("TruncateRestriction", element, restriction, estimatorState) {
-      @Override
-      public RestrictionTracker<?, ?> restrictionTracker() {
-        return invoker.invokeNewTracker(new Arguments("NewTracker", element, restriction, estimatorState));
-      }
-    };
-    RestrictionTracker.TruncateResult<Object> result = invoker.invokeTruncateRestriction(args);
+    Arguments args = new Arguments("TruncateRestriction", element, restriction, estimatorState);
+    // Beam's default truncation asks the tracker whether the restriction is bounded.
+    DoFnInvoker.ArgumentProvider<Object, Object> withTracker =
+        new DoFnInvoker.DelegatingArgumentProvider<Object, Object>(args, args.getErrorContext()) {
+          @Override
+          public RestrictionTracker<?, ?> restrictionTracker() {
+            return invoker.invokeNewTracker(args);
+          }
+        };
+    RestrictionTracker.TruncateResult<Object> result = invoker.invokeTruncateRestriction(withTracker);
     return result == null ? null : result.getTruncatedRestriction();
   }
 
@@ -209,7 +212,10 @@ final class SplittableRestrictions {
     WatermarkHoldState hold = state.state(namespace, holdTag);
     Object residual = result.getResidualRestriction();
     if (residual == null) {
-      clear(namespace);
+      state.state(namespace, elementTag).clear();
+      state.state(namespace, restrictionTag).clear();
+      state.state(namespace, estimatorTag).clear();
+      hold.clear();
       return;
     }
     state.state(namespace, restrictionTag).write(residual);
@@ -225,7 +231,7 @@ final class SplittableRestrictions {
   }
 
   /** Arguments of the DoFn's restriction, tracker and watermark estimator methods. */
-  private class Arguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
+  private final class Arguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
     private final String method;
     private final WindowedValue<Object> element;
     private final Object restriction;
