@@ -162,17 +162,7 @@ final class SplittableRestrictions {
    * whole, an unbounded one is dropped. Null if nothing is left to process.
    */
   private Object truncate(WindowedValue<Object> element, Object restriction, Object estimatorState) {
-    Arguments args = new Arguments("TruncateRestriction", element, restriction, estimatorState);
-    // Beam's default truncation asks the tracker whether the restriction is bounded.
-    DoFnInvoker.ArgumentProvider<Object, Object> withTracker =
-        new DoFnInvoker.DelegatingArgumentProvider<Object, Object>(args, args.getErrorContext()) {
-          @Override
-          public RestrictionTracker<?, ?> restrictionTracker() {
-            return invoker.invokeNewTracker(args);
-          }
-        };
-    RestrictionTracker.TruncateResult<Object> result = invoker.invokeTruncateRestriction(withTracker);
-    return result == null ? null : result.getTruncatedRestriction();
+    return SplittableTruncation.truncate(invoker, new Arguments("TruncateRestriction", element, restriction, estimatorState));
   }
 
   private void clear(StateNamespace namespace) {
