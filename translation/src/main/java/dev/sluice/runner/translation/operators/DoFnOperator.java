@@ -33,8 +33,6 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.WindowedValue;
@@ -156,7 +154,8 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
-  private DoFnInvoker<Object, Object> invoker;
+  /** {@code @Setup} before the first bundle, {@code @Teardown} in close. */
+  private DoFnLifecycle lifecycle;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
   private ElementCounts elementCounts;
@@ -187,10 +186,6 @@ public final class DoFnOperator extends AbstractOperator {
   /** The last watermark forwarded. */
   private long emittedWatermark = Watermarks.MIN;
 
-  /** Whether {@code @Setup} was called (it runs before the first bundle). */
-  private boolean setUp;
-  private PipelineOptions pipelineOptions;
-
   public DoFnOperator(Spec spec) {
     this(spec, false);
   }
@@ -216,8 +211,8 @@ public final class DoFnOperator extends AbstractOperator {
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
     // sets its DoFn up (Beam's lifecycle tests track every instance that was set up).
-    invoker = DoFnInvokers.invokerFor(fn);
-    pipelineOptions = options;
+    lifecycle = new DoFnLifecycle("DoFnOperator", spec.stepName(), context.taskName(), DoFnInvokers.invokerFor(fn),
+        options, metrics, LOG);
     List<PCollectionView<?>> sideInputs = spec.sideInputs();
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
@@ -403,27 +398,13 @@ public final class DoFnOperator extends AbstractOperator {
       keyed.close();
     }
     if (streamingSideInputs != null) {
-      try {
-        streamingSideInputs.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+      lifecycle.closeSpillQuietly(streamingSideInputs);
     }
     if (pushedBack != null) {
-      try {
-        pushedBack.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+      lifecycle.closeSpillQuietly(pushedBack);
     }
-    if (invoker != null && setUp) {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        invoker.invokeTeardown();
-      } catch (Exception e) {
-        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
-        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
-      }
-      invoker = null;
+    if (lifecycle != null) {
+      lifecycle.teardownQuietly();
     }
   }
 
@@ -457,21 +438,7 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Call inside the metrics scope. */
   private void startBundleIfNeeded() {
-    if (!setUp) {
-      // Marked first: a @Setup that throws still gets its @Teardown in close().
-      setUp = true;
-      invoker.invokeSetup(new DoFnInvoker.BaseArgumentProvider<Object, Object>() {
-        @Override
-        public PipelineOptions pipelineOptions() {
-          return pipelineOptions;
-        }
-
-        @Override
-        public String getErrorContext() {
-          return "DoFnOperator/Setup of " + spec.stepName();
-        }
-      });
-    }
+    lifecycle.setUpIfNeeded();
     if (!bundleOpen) {
       runner.startBundle();
       bundleOpen = true;

@@ -115,6 +115,8 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
   private DoFnInvoker<Object, Object> invoker;
+  /** {@code @Setup} before the first bundle, {@code @Teardown} in close. */
+  private DoFnLifecycle lifecycle;
   private PipelineOptions options;
   private MetricsContainer metrics;
   private StreamingKeyedStepContext keyed;
@@ -127,7 +129,6 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   private int sideInputsRunning;
   /** Main input elements that arrived before every side input ended; null without side inputs. */
   private SpillingBuffer<WindowedValue<Object>> pushedBack;
-  private boolean setUp;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** The input watermark, once every side input ended (until then it is held). */
@@ -149,6 +150,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     invoker = DoFnInvokers.invokerFor(fn);
+    lifecycle = new DoFnLifecycle("SplittableDoFnOperator", spec.stepName(), context.taskName(), invoker, options, metrics, LOG);
     finalizations = new PendingBundleFinalizations(spec.stepName());
     Coder<? extends BoundedWindow> windowCoder = spec.inputWindowingStrategy().getWindowFn().windowCoder();
     keyed = new StreamingKeyedStepContext(context, (Coder) ByteArrayCoder.of(), windowCoder,
@@ -311,33 +313,20 @@ public final class SplittableDoFnOperator extends AbstractOperator {
       keyed.close();
     }
     if (pushedBack != null) {
-      try {
-        pushedBack.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+      lifecycle.closeSpillQuietly(pushedBack);
     }
-    if (invoker != null && setUp) {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        invoker.invokeTeardown();
-      } catch (Exception e) {
-        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
-        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
-      }
-      invoker = null;
+    if (lifecycle != null) {
+      lifecycle.teardownQuietly();
     }
   }
 
   /** Call inside the metrics scope. */
   private void startBundleIfNeeded() {
-    if (!setUp) {
-      setUp = true; // first: a @Setup that throws still gets its @Teardown
-      invoker.invokeSetup(new LifecycleArguments("Setup"));
-    }
+    lifecycle.setUpIfNeeded();
     if (!bundleOpen) {
       bundleOpen = true;
       elementsInBundle = 0;
-      invoker.invokeStartBundle(new LifecycleArguments("StartBundle") {
+      invoker.invokeStartBundle(lifecycle.new Arguments("StartBundle") {
         @Override
         public DoFn<Object, Object>.StartBundleContext startBundleContext(DoFn<Object, Object> doFn) {
           return doFn.new StartBundleContext() {
@@ -357,7 +346,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     }
     bundleOpen = false;
     try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      invoker.invokeFinishBundle(new LifecycleArguments("FinishBundle") {
+      invoker.invokeFinishBundle(lifecycle.new Arguments("FinishBundle") {
         @Override
         public DoFn<Object, Object>.FinishBundleContext finishBundleContext(DoFn<Object, Object> doFn) {
           return doFn.new FinishBundleContext() {
@@ -400,24 +389,6 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     @Override
     public <T> void outputWindowedValue(TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
       emit(tag, value, timestamp, windows, pane);
-    }
-  }
-
-  private class LifecycleArguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
-    private final String method;
-
-    LifecycleArguments(String method) {
-      this.method = method;
-    }
-
-    @Override
-    public PipelineOptions pipelineOptions() {
-      return options;
-    }
-
-    @Override
-    public String getErrorContext() {
-      return "SplittableDoFnOperator/" + method + " of " + spec.stepName();
     }
   }
 }
