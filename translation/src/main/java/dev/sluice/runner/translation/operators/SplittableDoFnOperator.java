@@ -16,11 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElementInvoker;
 import org.apache.beam.runners.core.OutputWindowedValue;
-import org.apache.beam.runners.core.SideInputHandler;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -123,12 +121,8 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   private SplittableRestrictions restrictions;
   private ScheduledExecutorService checkpointScheduler;
   private PendingBundleFinalizations finalizations;
-  private SideInputHandler sideInputHandler;
-  private SideInputCollector sideInputCollector;
-  private boolean[] sideInputEnded;
-  private int sideInputsRunning;
-  /** Main input elements that arrived before every side input ended; null without side inputs. */
-  private SpillingBuffer<WindowedValue<Object>> pushedBack;
+  /** Views published as each side input ends, pushback; null without side inputs. */
+  private BatchSideInputs batchSideInputs;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** The input watermark, once every side input ended (until then it is held). */
@@ -160,16 +154,12 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     if (sideInputs.isEmpty()) {
       sideInputReader = NullSideInputReader.empty();
     } else {
-      sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
-      sideInputReader = new CachingSideInputReader(sideInputHandler);
-      sideInputCollector = new SideInputCollector(sideInputs);
-      sideInputEnded = new boolean[sideInputs.size()];
-      sideInputsRunning = sideInputs.size();
       Coder<WindowedValue<Object>> inputCoder = (Coder) WindowedValue.getFullCoder(
           org.apache.beam.sdk.coders.KvCoder.of(ByteArrayCoder.of(),
               org.apache.beam.sdk.coders.KvCoder.of(spec.elementCoder(), spec.restrictionCoder())),
           windowCoder);
-      pushedBack = new SpillingBuffer<>(inputCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
+      batchSideInputs = new BatchSideInputs(sideInputs, inputCoder, context);
+      sideInputReader = batchSideInputs.reader();
     }
     checkpointScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sluice-sdf-checkpoint " + context.taskName());
@@ -194,9 +184,9 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
     if (input > 0) {
-      sideInputCollector.add(input - 1, (WindowedValue<?>) value);
-    } else if (sideInputsRunning > 0) {
-      pushedBack.add((WindowedValue<Object>) value);
+      batchSideInputs.add(input - 1, (WindowedValue<?>) value);
+    } else if (batchSideInputs != null && batchSideInputs.running()) {
+      batchSideInputs.pushBack((WindowedValue<Object>) value);
     } else {
       processMain((WindowedValue<Object>) value);
     }
@@ -239,21 +229,17 @@ public final class SplittableDoFnOperator extends AbstractOperator {
 
   @Override
   public void endInput(int input) throws Exception {
-    if (input > 0 && !sideInputEnded[input - 1]) {
-      sideInputEnded[input - 1] = true;
-      sideInputCollector.publish(input - 1, sideInputHandler);
-      if (--sideInputsRunning == 0) {
-        if (!pushedBack.isEmpty()) {
-          pushedBack.drain(this::processMain);
-        }
-        advanceWatermark(heldWatermark);
+    if (input > 0 && batchSideInputs.end(input - 1)) {
+      if (batchSideInputs.hasPushedBack()) {
+        batchSideInputs.drainPushedBack(this::processMain);
       }
+      advanceWatermark(heldWatermark);
     }
   }
 
   @Override
   protected void onWatermark(long watermark) throws Exception {
-    if (sideInputsRunning > 0) {
+    if (batchSideInputs != null && batchSideInputs.running()) {
       heldWatermark = watermark;
     } else {
       advanceWatermark(watermark);
@@ -312,8 +298,8 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     if (keyed != null) {
       keyed.close();
     }
-    if (pushedBack != null) {
-      lifecycle.closeSpillQuietly(pushedBack);
+    if (batchSideInputs != null) {
+      lifecycle.closeSpillQuietly(batchSideInputs);
     }
     if (lifecycle != null) {
       lifecycle.teardownQuietly();
