@@ -9,10 +9,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The runners a Nexmark run can use, and the options each one gets for a run.
  *
  * <p>Options are built from command-line arguments, not from the runners' option interfaces, so
- * that this module never links against a runner: Sluice's and the Flink runner's options declare
- * {@code parallelism} and {@code maxParallelism} with contradictory defaults, and Beam's
- * {@link PipelineOptionsFactory} refuses to start when both registrars are on one classpath. A JVM
- * therefore holds Sluice or Flink, never both ({@code bin/nexmark} builds a classpath per runner).
+ * that this module never links against a runner. Sluice's and the Flink runner's options declare
+ * {@code parallelism} and {@code maxParallelism} with the same defaults, so both runners (and
+ * the Direct runner) can be registered in one JVM.
  */
 public enum BenchmarkRunner {
   SLUICE("SluiceRunner") {

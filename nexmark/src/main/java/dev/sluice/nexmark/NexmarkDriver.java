@@ -72,11 +72,6 @@ public final class NexmarkDriver implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<BenchmarkRunner> chosen = runners.stream().map(BenchmarkRunner::parse).toList();
-    if (chosen.contains(BenchmarkRunner.SLUICE) && chosen.contains(BenchmarkRunner.FLINK)) {
-      System.err.println("nexmark: SluiceRunner and FlinkRunner cannot share a JVM (their options declare "
-          + "parallelism with contradictory defaults); run them in separate JVMs, as bin/nexmark does");
-      return 2;
-    }
     List<Integer> chosenQueries =
         queries.isEmpty() ? IntStream.rangeClosed(0, NexmarkQueries.MAX_QUERY).boxed().toList() : queries;
     Path workDir = resultsDir != null ? Files.createDirectories(resultsDir) : Files.createTempDirectory("sluice-nexmark");

@@ -10,8 +10,7 @@ import picocli.CommandLine;
 /**
  * Runs the Nexmark driver on Sluice and on the Direct runner for a small batch configuration and
  * checks that Sluice's normalized results equal the Direct runner's for every query. The Flink
- * runner is left out: it cannot share a JVM with Sluice (see {@link BenchmarkRunner}) and is too
- * heavy for {@code mvn verify}; {@code bin/nexmark} covers it.
+ * runner is left out: it is too heavy for {@code mvn verify}; {@code bin/nexmark} covers it.
  */
 class NexmarkDriverTest {
 
@@ -69,15 +68,5 @@ class NexmarkDriverTest {
         .allSatisfy(outcome -> assertThat(outcome.status()).as(outcome.describe()).isEqualTo(RunOutcome.Status.OK));
     assertThat(driver.mismatches).isEmpty();
     assertThat(exitCode).isZero();
-  }
-
-  @Test
-  void refusesSluiceAndFlinkInOneJvm(@TempDir Path resultsDir) {
-    NexmarkDriver driver = new NexmarkDriver();
-    int exitCode = new CommandLine(driver).execute(
-        "--runner=SluiceRunner,FlinkRunner", "--query=0", "--resultsDir=" + resultsDir);
-
-    assertThat(exitCode).isEqualTo(2);
-    assertThat(driver.outcomes).isEmpty();
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.runner.translation;
 import dev.sluice.engine.api.OperatorFactory;
 import dev.sluice.engine.graph.JobGraphBuilder;
 import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.engine.serde.TypeSerializer;
 import dev.sluice.runner.translation.serde.CoderTypeSerializer;
 import java.util.HashMap;
 import java.util.Map;
@@ -106,6 +107,13 @@ public final class TranslationContext {
   public void connect(PCollection<?> pc, int targetNode, int input, Partitioning partitioning) {
     Producer p = producerOf(pc);
     builder.connect(p.node(), p.port(), targetNode, input, partitioning, new CoderTypeSerializer<>(windowedValueCoder(pc)));
+  }
+
+  /** Feeds {@code pc} into input {@code input} of {@code targetNode}, written by {@code serializer}. */
+  public void connect(
+      PCollection<?> pc, int targetNode, int input, Partitioning partitioning, TypeSerializer<?> serializer) {
+    Producer p = producerOf(pc);
+    builder.connect(p.node(), p.port(), targetNode, input, partitioning, serializer);
   }
 
   /** The parallelism of the operator that produces {@code pc}. */

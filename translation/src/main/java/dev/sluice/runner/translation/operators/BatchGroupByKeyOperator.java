@@ -5,17 +5,23 @@ import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.engine.sort.SpillingGrouper;
+import dev.sluice.runner.translation.serde.KeyedBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.OutputWindowedValue;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -27,9 +33,11 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -44,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * default trigger take a direct path that groups per window without a ReduceFnRunner; a test
  * checks that it gives the same output.
  *
- * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key. Output
+ * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key, or, through a
+ * {@code KeyedWindowedValueSerializer} exchange, {@link KeyedBytes} (key and windowed value
+ * already encoded as the grouper keeps them, so they are not decoded and encoded again). Output
  * (port 0): {@code WindowedValue<KV<K, Iterable<V>>>}, keys in unsigned order of their encoding.
  *
  * <h3>Memory</h3>
@@ -75,6 +85,13 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
    * the TimestampCombiner), much less work per key.
    */
   private final boolean direct;
+  /**
+   * Other triggers built only of parts whose batch firing depends on element counts through
+   * {@code AfterPane.elementCountAtLeast} alone (see {@link BatchTriggers}): windows with fewer
+   * elements than this fire exactly as a window with one element would, so ReduceFnRunner runs
+   * on one stand-in element per window and the panes get the window's real values. 0: never.
+   */
+  private final long proxyMaxCount;
 
   private transient Coder<WindowedValue<V>> windowedValueCoder;
   private transient ExecutableTriggerStateMachine triggerStateMachine;
@@ -82,6 +99,9 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   private transient int spillCount;
   private transient boolean emitted;
   private transient long inputCount;
+  /** Keys reduced through stand-ins, and keys reduced on all their values (tests). */
+  private transient long proxiedKeys;
+  private transient long exactKeys;
 
   public BatchGroupByKeyOperator(
       Coder<K> keyCoder, Coder<V> valueCoder, WindowingStrategy<?, W> windowingStrategy, SerializablePipelineOptions options) {
@@ -106,9 +126,8 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
       SerializablePipelineOptions options,
       long memoryBudgetOverride,
       boolean allowDirectPath) {
-    this.direct = allowDirectPath
-        && windowingStrategy.getWindowFn().isNonMerging()
-        && windowingStrategy.getTrigger() instanceof DefaultTrigger;
+    this.direct = allowDirectPath && windowingStrategy.getTrigger() instanceof DefaultTrigger;
+    this.proxyMaxCount = allowDirectPath && !direct ? BatchTriggers.countBelowWhichPanesAreCountFree(windowingStrategy.getTrigger()) : 0;
     this.keyCoder = keyCoder;
     this.valueCoder = valueCoder;
     this.windowingStrategy = windowingStrategy;
@@ -129,12 +148,17 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
+    inputCount++;
+    if (value instanceof KeyedBytes keyed) {
+      // Through a KeyedWindowedValueSerializer exchange: already the bytes the grouper keeps.
+      grouper.add(keyed.key(), keyed.windowedValue());
+      return;
+    }
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     KV<K, V> kv = wv.getValue();
     byte[] key = encode(keyCoder, kv.getKey());
     byte[] windowedValue = encode(windowedValueCoder, wv.withValue(kv.getValue()));
     grouper.add(key, windowedValue);
-    inputCount++;
   }
 
   /** Holds every watermark until all groups are out: output for any window may still follow. */
@@ -148,6 +172,11 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   @Override
   public void finish() throws Exception {
     emitAllGroups();
+  }
+
+  /** Keys whose panes came from stand-ins ({@code [0]}) and from all values ({@code [1]}). */
+  long[] reducedKeys() {
+    return new long[] {proxiedKeys, exactKeys};
   }
 
   /** How often the grouper spilled to disk (known once all groups were emitted). */
@@ -172,13 +201,15 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     try (SpillingGrouper.GroupCursor cursor = grouper.groups()) {
       while (cursor.next()) {
         K key = decode(keyCoder, cursor.key());
+        List<WindowedValue<V>> values = new ArrayList<>();
+        for (Iterator<byte[]> it = cursor.values(); it.hasNext(); ) {
+          values.add(decode(windowedValueCoder, it.next()));
+        }
         if (direct) {
-          groupPerWindow(key, cursor.values());
+          groupPerWindow(key, values);
+        } else if (proxyMaxCount > 0) {
+          reduceByProxy(key, values);
         } else {
-          List<WindowedValue<V>> values = new ArrayList<>();
-          for (Iterator<byte[]> it = cursor.values(); it.hasNext(); ) {
-            values.add(decode(windowedValueCoder, it.next()));
-          }
           reduce(key, values);
         }
         keys++;
@@ -193,28 +224,122 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
     output.emitWatermark(Watermarks.MAX);
   }
 
-  /** The direct path: one pane per window, values in arrival order. */
+  /**
+   * The direct path: one pane per (merged) window, values in arrival order. Merging windows
+   * are merged once over all windows of the key, as ReduceFnRunner does when it gets all
+   * values of a key in one call; each value's hold is then assigned in its merged window.
+   */
+  private void groupPerWindow(K key, List<WindowedValue<V>> values) throws Exception {
+    for (Map.Entry<W, WindowGroup<V>> e : windowGroups(values).entrySet()) {
+      emitPane(key, e.getKey(), e.getValue().values, e.getValue().timestamp, PaneInfo.ON_TIME_AND_ONLY_FIRING);
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  private void groupPerWindow(K key, Iterator<byte[]> encodedValues) throws Exception {
+  private void emitPane(K key, BoundedWindow window, List<V> values, Instant ts, PaneInfo pane) {
+    output.emit(0, WindowedValue.of(KV.of(key, (Iterable<V>) values), ts, window, pane), ts.getMillis());
+  }
+
+  /** The values of one key grouped by (merged) window, with each group's combined timestamp. */
+  @SuppressWarnings("unchecked")
+  private Map<W, WindowGroup<V>> windowGroups(List<WindowedValue<V>> values) throws Exception {
     TimestampCombiner timestampCombiner = windowingStrategy.getTimestampCombiner();
-    Map<BoundedWindow, WindowGroup<V>> windows = new LinkedHashMap<>();
-    while (encodedValues.hasNext()) {
-      WindowedValue<V> wv = decode(windowedValueCoder, encodedValues.next());
-      for (BoundedWindow window : wv.getWindows()) {
+    Map<W, W> merged = mergeResults(values);
+    Map<W, WindowGroup<V>> windows = new LinkedHashMap<>();
+    for (WindowedValue<V> wv : values) {
+      for (BoundedWindow assignedWindow : wv.getWindows()) {
+        W window = merged.getOrDefault((W) assignedWindow, (W) assignedWindow);
         Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
         WindowGroup<V> group = windows.get(window);
         if (group == null) {
-          windows.put(window, group = new WindowGroup<>(assigned));
+          windows.put(window, group = new WindowGroup<>(assigned, wv.getTimestamp()));
         } else {
           group.timestamp = timestampCombiner.combine(group.timestamp, assigned);
+          group.add(wv.getTimestamp());
         }
         group.values.add(wv.getValue());
       }
     }
-    for (Map.Entry<BoundedWindow, WindowGroup<V>> e : windows.entrySet()) {
-      Instant ts = e.getValue().timestamp;
-      output.emit(0, WindowedValue.of(KV.of(key, (Iterable<V>) e.getValue().values), ts, e.getKey(),
-          PaneInfo.ON_TIME_AND_ONLY_FIRING), ts.getMillis());
+    return windows;
+  }
+
+  /** Window -> the window it merges into, for the windows that merge (empty for non-merging windows). */
+  @SuppressWarnings("unchecked")
+  private Map<W, W> mergeResults(List<WindowedValue<V>> values) throws Exception {
+    WindowFn<Object, W> windowFn = (WindowFn<Object, W>) windowingStrategy.getWindowFn();
+    if (windowFn.isNonMerging()) {
+      return Map.of();
+    }
+    Set<W> all = new HashSet<>();
+    for (WindowedValue<V> wv : values) {
+      for (BoundedWindow w : wv.getWindows()) {
+        all.add((W) w);
+      }
+    }
+    Map<W, W> result = new HashMap<>();
+    windowFn.mergeWindows(windowFn.new MergeContext() {
+      @Override
+      public Collection<W> windows() {
+        return all;
+      }
+
+      @Override
+      public void merge(Collection<W> toBeMerged, W mergeResult) {
+        for (W w : toBeMerged) {
+          result.put(w, mergeResult);
+        }
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Triggers other than the default one (see {@link #proxyMaxCount}): when every window of the
+   * key holds fewer than {@code proxyMaxCount} values, ReduceFnRunner runs on one stand-in per
+   * window (with the timestamp that gives the same watermark hold) and each pane it fires gets
+   * the window's values (or stays empty); otherwise it runs on all values.
+   */
+  private void reduceByProxy(K key, List<WindowedValue<V>> values) throws Exception {
+    Map<W, WindowGroup<V>> groups = windowGroups(values);
+    List<WindowedValue<V>> proxies = new ArrayList<>(groups.size());
+    TimestampCombiner timestampCombiner = windowingStrategy.getTimestampCombiner();
+    for (Map.Entry<W, WindowGroup<V>> e : groups.entrySet()) {
+      WindowGroup<V> group = e.getValue();
+      if (group.values.size() >= proxyMaxCount) {
+        reduce(key, values);
+        return;
+      }
+      Instant proxyTimestamp = timestampCombiner == TimestampCombiner.LATEST ? group.latest : group.earliest;
+      proxies.add(WindowedValue.of(group.values.get(0), proxyTimestamp, e.getKey(), PaneInfo.NO_FIRING));
+    }
+    List<WindowedValue<KV<K, Iterable<V>>>> panes = new ArrayList<>();
+    runReduceFn(key, proxies, new OutputWindowedValue<KV<K, Iterable<V>>>() {
+      @Override
+      public void outputWindowedValue(
+          KV<K, Iterable<V>> value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+        panes.add(WindowedValue.of(value, timestamp, windows, pane));
+      }
+
+      @Override
+      public <T> void outputWindowedValue(
+          TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+        throw new IllegalStateException("GroupByKey has no additional outputs, got one for " + tag);
+      }
+    });
+    for (WindowedValue<KV<K, Iterable<V>>> pane : panes) {
+      if (pane.getWindows().size() != 1 || !groups.containsKey(pane.getWindows().iterator().next())) {
+        // The stand-ins merged further than the values did (a WindowFn whose merge results
+        // merge again): not the same computation, so take the exact one.
+        reduce(key, values);
+        return;
+      }
+    }
+    proxiedKeys++;
+    for (WindowedValue<KV<K, Iterable<V>>> pane : panes) {
+      @SuppressWarnings("unchecked")
+      W window = (W) pane.getWindows().iterator().next();
+      boolean empty = !pane.getValue().getValue().iterator().hasNext();
+      emitPane(key, window, empty ? new ArrayList<>() : groups.get(window).values, pane.getTimestamp(), pane.getPane());
     }
   }
 
@@ -222,14 +347,34 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
   private static final class WindowGroup<V> {
     final List<V> values = new ArrayList<>();
     Instant timestamp;
+    /** Earliest and latest element timestamps. */
+    Instant earliest;
+    Instant latest;
 
-    WindowGroup(Instant timestamp) {
+    WindowGroup(Instant timestamp, Instant elementTimestamp) {
       this.timestamp = timestamp;
+      this.earliest = elementTimestamp;
+      this.latest = elementTimestamp;
+    }
+
+    void add(Instant elementTimestamp) {
+      if (elementTimestamp.isBefore(earliest)) {
+        earliest = elementTimestamp;
+      }
+      if (elementTimestamp.isAfter(latest)) {
+        latest = elementTimestamp;
+      }
     }
   }
 
   /** Runs Beam's windowing for one key: all values on time, then the watermark to the end of time. */
   private void reduce(K key, List<WindowedValue<V>> values) throws Exception {
+    exactKeys++;
+    runReduceFn(key, values, new PaneEmitter<>(output));
+  }
+
+  private void runReduceFn(K key, List<WindowedValue<V>> values, OutputWindowedValue<KV<K, Iterable<V>>> emitter)
+      throws Exception {
     InMemoryTimerInternals timerInternals = new InMemoryTimerInternals();
     ReduceFnRunner<K, V, Iterable<V>, W> runner = new ReduceFnRunner<>(
         key,
@@ -237,7 +382,7 @@ public final class BatchGroupByKeyOperator<K, V, W extends BoundedWindow> extend
         triggerStateMachine,
         InMemoryStateInternals.forKey(key),
         timerInternals,
-        new PaneEmitter<>(output),
+        emitter,
         NullSideInputReader.empty(),
         SystemReduceFn.buffering(valueCoder),
         options.get());

@@ -12,11 +12,17 @@ import dev.sluice.runner.translation.serde.EncodedKeySerializer;
 import dev.sluice.runner.translation.state.SluiceStateInternals;
 import dev.sluice.runner.translation.state.SluiceTimerInternals;
 import dev.sluice.runner.translation.state.WatermarkHoldTracker;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.ReduceFnRunner;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -24,6 +30,9 @@ import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.SetCoder;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -60,6 +69,9 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  */
 public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> extends AbstractOperator {
 
+  /** Runners kept per subtask; more keys than this rebuild theirs as before. */
+  private static final int MAX_CACHED_RUNNERS = 4096;
+
   private final String stepName;
   private final Coder<K> keyCoder;
   private final Coder<V> valueCoder;
@@ -73,6 +85,14 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
   private transient SystemReduceFn<K, V, Iterable<V>, Iterable<V>, W> reduceFn;
   private transient CounterCell droppedDueToLateness;
   private transient long emittedWatermark;
+  /**
+   * ReduceFnRunners by key, most recently used last, so that an element or timer does not
+   * build a new one: building one reads and deep-copies the key's whole active-window set
+   * (merging windows), which made each element cost O(windows of its key). See {@link #runner}.
+   */
+  private transient LinkedHashMap<EncodedKey, CachedRunner<K, V, W>> runners;
+  /** The state tag under which MergingActiveWindowSet keeps a key's windows (merging windows only). */
+  private transient StateTag<ValueState<Map<W, Set<W>>>> activeWindowsTag;
 
   public StreamingGroupByKeyOperator(
       String stepName,
@@ -109,6 +129,16 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
         .getContainer(stepName)
         .getCounter(MetricName.named(LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
     emittedWatermark = Watermarks.MIN;
+    runners = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<EncodedKey, CachedRunner<K, V, W>> eldest) {
+        return size() > MAX_CACHED_RUNNERS;
+      }
+    };
+    Coder<W> windowCoder = windowingStrategy.getWindowFn().windowCoder();
+    activeWindowsTag = windowingStrategy.getWindowFn().isNonMerging()
+        ? null
+        : StateTags.makeSystemTagInternal(StateTags.value("tree", MapCoder.of(windowCoder, SetCoder.of(windowCoder))));
   }
 
   @Override
@@ -116,26 +146,81 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
   public void processElement(int input, Object value, long timestamp) throws Exception {
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     K key = wv.getValue().getKey();
-    backend.setCurrentKey(new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key)));
+    EncodedKey encodedKey = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    backend.setCurrentKey(encodedKey);
     Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
         key, List.of(wv.withValue(wv.getValue().getValue())), timerInternals, windowingStrategy,
         droppedDueToLateness);
     if (onTime.iterator().hasNext()) {
-      ReduceFnRunner<K, V, Iterable<V>, W> runner = runner(key);
-      runner.processElements(onTime);
-      runner.persist();
+      CachedRunner<K, V, W> runner = runner(key, encodedKey);
+      runner.runner.processElements(onTime);
+      persist(runner, encodedKey);
     }
     timerInternals.scheduleProcessingTimeWakeUp();
   }
 
   /** A timer of the current key fired (event time from onWatermark, processing time from a callback). */
   private void onTimer(TimerData timer) throws Exception {
-    ReduceFnRunner<K, V, Iterable<V>, W> runner = runner(stateInternals.getKey());
-    runner.onTimers(List.of(timer));
-    runner.persist();
+    EncodedKey encodedKey = backend.getCurrentKey();
+    CachedRunner<K, V, W> runner = runner(stateInternals.getKey(), encodedKey);
+    runner.runner.onTimers(List.of(timer));
+    persist(runner, encodedKey);
   }
 
-  private ReduceFnRunner<K, V, Iterable<V>, W> runner(K key) {
+  /** The key's cached runner, or a new one (the backend's current key must be {@code encodedKey}). */
+  private CachedRunner<K, V, W> runner(K key, EncodedKey encodedKey) {
+    CachedRunner<K, V, W> cached = runners.get(encodedKey);
+    if (cached == null) {
+      // MergingActiveWindowSet works on the object it reads, when there is one.
+      Map<W, Set<W>> stored = activeWindowsTag == null ? null : activeWindows().read();
+      cached = new CachedRunner<>(newRunner(key), stored);
+      runners.put(encodedKey, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * What {@code runner.persist()} does, without its O(windows) cost per element when it would
+   * change nothing. Persisting writes a merging key's active-window set to state if it changed
+   * since the runner was built, or clears the state once the set is empty. While the state holds
+   * the very set object the runner works on (the heap backend keeps references), the state is
+   * already up to date. A runner whose state was cleared is dropped from the cache: it compares
+   * its set with the one it loaded, not with the cleared state, so it might not write it back.
+   */
+  private void persist(CachedRunner<K, V, W> cached, EncodedKey encodedKey) {
+    if (activeWindowsTag == null) {
+      cached.runner.persist(); // non-merging windows: persists nothing
+      return;
+    }
+    ValueState<Map<W, Set<W>>> activeWindows = activeWindows();
+    Map<W, Set<W>> stored = activeWindows.read();
+    if (stored != null && stored == cached.activeWindows && !stored.isEmpty()) {
+      return;
+    }
+    cached.runner.persist();
+    cached.activeWindows = activeWindows.read();
+    if (cached.activeWindows == null) {
+      runners.remove(encodedKey);
+    }
+  }
+
+  /** The current key's active-window set as MergingActiveWindowSet stores it. */
+  private ValueState<Map<W, Set<W>>> activeWindows() {
+    return stateInternals.state(StateNamespaces.global(), activeWindowsTag);
+  }
+
+  /** A key's runner and the active-window set object it is known to share with the state (or null). */
+  private static final class CachedRunner<K, V, W extends BoundedWindow> {
+    final ReduceFnRunner<K, V, Iterable<V>, W> runner;
+    Map<W, Set<W>> activeWindows;
+
+    CachedRunner(ReduceFnRunner<K, V, Iterable<V>, W> runner, Map<W, Set<W>> activeWindows) {
+      this.runner = runner;
+      this.activeWindows = activeWindows;
+    }
+  }
+
+  private ReduceFnRunner<K, V, Iterable<V>, W> newRunner(K key) {
     return new ReduceFnRunner<>(
         key,
         windowingStrategy,
@@ -169,6 +254,9 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
 
   @Override
   public void close() throws Exception {
+    if (runners != null) {
+      runners.clear();
+    }
     if (backend != null) {
       backend.close();
       backend = null;

@@ -77,6 +77,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
   private final KeyedStateBackend<EncodedKey> backend;
   private final Coder<K> keyCoder;
   private final WatermarkHoldTracker holds;
+  private final NamespaceKeys namespaceKeys = new NamespaceKeys();
   private @Nullable EncodedKey decodedFor;
   private @Nullable K decodedKey;
 
@@ -111,7 +112,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
   @Override
   public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> context) {
-    return address.bind(new Binder(namespace.stringKey(), context));
+    return address.bind(new Binder(namespaceKeys.of(namespace), context));
   }
 
   private <V> dev.sluice.engine.state.ValueState<V> value(String name, String namespace, Coder<V> coder) {

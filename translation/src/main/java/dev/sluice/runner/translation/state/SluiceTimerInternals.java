@@ -74,6 +74,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   private final InternalTimerService<String> timerService;
   /** Output timestamps of pending timers: they hold the operator's output watermark. */
   private final WatermarkHoldTracker outputHolds;
+  private final NamespaceKeys namespaceKeys = new NamespaceKeys();
   private AfterProcessingTimeTimers afterProcessingTimeTimers = () -> {};
   private FiredTimerHandler handler = timer -> {
     throw new IllegalStateException("No handler for fired timer " + timer);
@@ -130,8 +131,8 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     return backend.getState(timersDescriptor, new StringSerializer(), NO_NAMESPACE);
   }
 
-  private static String id(StateNamespace namespace, String timerId, String timerFamilyId) {
-    return timerFamilyId + '\u0000' + timerId + '\u0000' + namespace.stringKey();
+  private String id(StateNamespace namespace, String timerId, String timerFamilyId) {
+    return timerFamilyId + '\u0000' + timerId + '\u0000' + namespaceKeys.of(namespace);
   }
 
   @Override

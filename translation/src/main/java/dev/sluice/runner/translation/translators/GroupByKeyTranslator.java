@@ -5,12 +5,14 @@ import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.BatchGroupByKeyOperator;
 import dev.sluice.runner.translation.operators.StreamingGroupByKeyOperator;
+import dev.sluice.runner.translation.serde.KeyedWindowedValueSerializer;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -38,7 +40,14 @@ public final class GroupByKeyTranslator<K, V> implements TransformTranslator<Gro
             context.parallelism(), 1, 1)
         : context.addOperator(name,
             () -> new BatchGroupByKeyOperator<>(keyCoder, valueCoder, windowing, options), context.parallelism(), 1, 1);
-    context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(kvCoder.getKeyCoder())));
+    Partitioning byKey = Partitioning.hash(new KvKeySelector<>(kvCoder.getKeyCoder()));
+    if (context.settings().streaming()) {
+      context.connect(input, node, 0, byKey);
+    } else {
+      // The batch operator groups encoded keys and values: let the exchange deliver them encoded.
+      context.connect(input, node, 0, byKey, new KeyedWindowedValueSerializer<>(
+          keyCoder, WindowedValue.getFullCoder(valueCoder, windowing.getWindowFn().windowCoder())));
+    }
     context.setProducer(context.output(), node, 0);
   }
 

@@ -12,8 +12,13 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.windowing.AfterEach;
+import org.apache.beam.sdk.transforms.windowing.AfterFirst;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
@@ -23,6 +28,7 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
@@ -269,8 +275,72 @@ class BatchGroupByKeyOperatorTest {
     }
   }
 
+  /**
+   * Merging windows and non-default triggers: the direct path (default trigger) and the
+   * stand-in path (other triggers, windows below the smallest element-count threshold) give
+   * what ReduceFnRunner on all values gives, panes included. Keys have from one to many values
+   * per window, so both sides of the count threshold are covered.
+   */
+  @Test
+  void shouldGiveTheSameResultForMergingWindowsAndTriggersAsWithReduceFnRunner() throws Exception {
+    Trigger q10Like = AfterEach.inOrder(
+        Repeatedly.forever(AfterPane.elementCountAtLeast(4)).orFinally(AfterWatermark.pastEndOfWindow()),
+        Repeatedly.forever(AfterFirst.of(
+            AfterPane.elementCountAtLeast(4), AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.millis(5)))));
+    List<WindowingStrategy<?, ?>> strategies = List.of(
+        WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10))),
+        WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)))
+            .withTimestampCombiner(TimestampCombiner.EARLIEST).withAllowedLateness(Duration.millis(50)),
+        WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)))
+            .withTimestampCombiner(TimestampCombiner.LATEST),
+        WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)))
+            .withTrigger(Repeatedly.forever(AfterPane.elementCountAtLeast(3)))
+            .withMode(WindowingStrategy.AccumulationMode.DISCARDING_FIRED_PANES)
+            .withAllowedLateness(Duration.millis(3)),
+        WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)))
+            .withTrigger(Repeatedly.forever(AfterPane.elementCountAtLeast(3)))
+            .withMode(WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES)
+            .withTimestampCombiner(TimestampCombiner.EARLIEST),
+        WindowingStrategy.of(FixedWindows.of(Duration.millis(20)))
+            .withTrigger(q10Like)
+            .withMode(WindowingStrategy.AccumulationMode.DISCARDING_FIRED_PANES)
+            .withAllowedLateness(Duration.standardDays(1)),
+        WindowingStrategy.of(FixedWindows.of(Duration.millis(20)))
+            .withTrigger(AfterWatermark.pastEndOfWindow()
+                .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.millis(1)))
+                .withLateFirings(AfterPane.elementCountAtLeast(5)))
+            .withMode(WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES)
+            .withAllowedLateness(Duration.millis(5)),
+        WindowingStrategy.of(SlidingWindows.of(Duration.millis(10)).every(Duration.millis(5)))
+            .withTrigger(Repeatedly.forever(AfterPane.elementCountAtLeast(2)))
+            .withMode(WindowingStrategy.AccumulationMode.DISCARDING_FIRED_PANES));
+    java.util.Random random = new java.util.Random(7);
+    for (WindowingStrategy<?, ?> ws : strategies) {
+      List<Object[]> input = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        // Key k has about k values: a few keys have windows over the thresholds, most do not.
+        int k = (int) Math.sqrt(random.nextInt(400));
+        input.add(new Object[] {"k" + k, random.nextInt(1000), (long) random.nextInt(40 * (k + 1))});
+      }
+      long[] reducedKeys = new long[2];
+      List<String> direct = runBoth(ws, input, true, reducedKeys);
+      List<String> viaRunner = runBoth(ws, input, false, new long[2]);
+      assertThat(direct).as(ws.toString()).isNotEmpty().containsExactlyInAnyOrderElementsOf(viaRunner);
+      if (!(ws.getTrigger() instanceof DefaultTrigger)) {
+        assertThat(reducedKeys[0]).as("keys via stand-ins: " + ws).isPositive();
+        assertThat(reducedKeys[1]).as("keys on all values: " + ws).isPositive();
+      }
+    }
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static List<String> runBoth(WindowingStrategy<?, ?> ws, List<Object[]> input, boolean allowDirect) throws Exception {
+    return runBoth(ws, input, allowDirect, new long[2]);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<String> runBoth(WindowingStrategy<?, ?> ws, List<Object[]> input, boolean allowDirect, long[] reducedKeys)
+      throws Exception {
     BatchGroupByKeyOperator<String, Integer, BoundedWindow> op = new BatchGroupByKeyOperator<>(
         StringUtf8Coder.of(), VarIntCoder.of(), (WindowingStrategy) ws, OPTIONS, 0, allowDirect);
     try (OperatorHarness h = new OperatorHarness(op)) {
@@ -283,6 +353,7 @@ class BatchGroupByKeyOperatorTest {
         }
       }
       h.endInputsAndFinish(0);
+      System.arraycopy(op.reducedKeys(), 0, reducedKeys, 0, 2);
       List<String> out = new ArrayList<>();
       for (WindowedValue<KV<String, Iterable<Integer>>> wv : output(h)) {
         List<Integer> values = new ArrayList<>();

@@ -106,6 +106,33 @@ class StreamingGroupByKeyOperatorTest {
     }
   }
 
+  /**
+   * A key's ReduceFnRunner is reused across its elements and timers; once all its sessions are
+   * gone (state cleared) a later session of the same key must start from the state again, and
+   * sessions of a key stay apart or merge exactly as before.
+   */
+  @Test
+  void shouldKeepMergingSessionsOfAKeyAcrossFiringsAndCleanup() throws Exception {
+    WindowingStrategy<?, ?> strategy = WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)));
+    windows = StreamingGroupByKeyOperatorTest::session10;
+    try (OperatorHarness h = harness(strategy)) {
+      feed(h, "a", 1, 0);
+      feed(h, "a", 2, 30);
+      feed(h, "a", 3, 5);
+      h.watermark(0, 20); // a's [0,15) fires and is cleaned up; [30,40) stays open
+      assertThat(panes(h)).containsExactly("a[0..15) ON_TIME [1, 3]");
+      feed(h, "a", 4, 35);
+      feed(h, "a", 5, 44); // merges into [30,54)
+      h.watermark(0, 60); // all of a's windows are gone: its state is cleared
+      feed(h, "a", 6, 100);
+      feed(h, "a", 7, 104);
+      h.watermark(0, 200);
+      assertThat(panes(h)).containsExactly(
+          "a[0..15) ON_TIME [1, 3]", "a[30..54) ON_TIME [2, 4, 5]", "a[100..114) ON_TIME [6, 7]");
+      assertThat(h.watermarks()).last().isEqualTo(200L);
+    }
+  }
+
   @Test
   void shouldHoldTheOutputWatermarkAtTheEarliestPendingElement() throws Exception {
     WindowingStrategy<?, ?> strategy = WindowingStrategy.of(FixedWindows.of(Duration.millis(10)))
