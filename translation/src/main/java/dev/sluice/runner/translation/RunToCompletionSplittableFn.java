@@ -1,5 +1,6 @@
 package dev.sluice.runner.translation;
 
+import dev.sluice.runner.translation.operators.SplittableInvocation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,13 +11,10 @@ import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElement
 import org.apache.beam.runners.core.OutputWindowedValue;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.SplittableProcessElementInvoker;
-import org.apache.beam.sdk.fn.splittabledofn.RestrictionTrackers;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
-import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
-import org.apache.beam.sdk.transforms.splittabledofn.WatermarkEstimator;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.WindowedValue;
@@ -105,26 +103,13 @@ final class RunToCompletionSplittableFn<InputT, OutputT, RestrictionT, PositionT
     WindowedValue<InputT> windowed = WindowedValue.of(element, c.timestamp(), window, c.pane());
 
     RestrictionT restriction = c.element().getValue();
-    Arguments initial = new Arguments("GetInitialWatermarkEstimatorState", element, restriction, null, c, window);
+    Arguments initial = new Arguments("GetInitialWatermarkEstimatorState", windowed, restriction, null, c);
     @SuppressWarnings("unchecked")
     WatermarkEstimatorStateT estimatorState = (WatermarkEstimatorStateT) invoker.invokeGetInitialWatermarkEstimatorState(initial);
     while (true) {
-      Arguments args = new Arguments("NewTracker", element, restriction, estimatorState, c, window);
-      @SuppressWarnings("unchecked")
-      RestrictionTracker<RestrictionT, PositionT> tracker = RestrictionTrackers.observe(
-          (RestrictionTracker<RestrictionT, PositionT>) invoker.invokeNewTracker(args),
-          new RestrictionTrackers.ClaimObserver<PositionT>() {
-            @Override
-            public void onClaimed(PositionT position) {}
-
-            @Override
-            public void onClaimFailed(PositionT position) {}
-          });
-      @SuppressWarnings("unchecked")
-      WatermarkEstimator<WatermarkEstimatorStateT> estimator =
-          (WatermarkEstimator<WatermarkEstimatorStateT>) invoker.invokeNewWatermarkEstimator(args);
+      Arguments args = new Arguments("NewTracker", windowed, restriction, estimatorState, c);
       SplittableProcessElementInvoker<InputT, OutputT, RestrictionT, PositionT, WatermarkEstimatorStateT>.Result result =
-          processInvoker.invokeProcessElement(invoker, windowed, tracker, estimator, sideInputMapping);
+          SplittableInvocation.processRestriction(invoker, processInvoker, args, windowed, sideInputMapping);
       RestrictionT residual = result.getResidualRestriction();
       if (residual == null) {
         break;
@@ -194,55 +179,19 @@ final class RunToCompletionSplittableFn<InputT, OutputT, RestrictionT, PositionT
   private record Registered(Instant expiry, BundleFinalizer.Callback callback) {}
 
   /** Arguments of the DoFn's restriction, tracker, estimator and lifecycle methods. */
-  private class Arguments extends DoFnInvoker.BaseArgumentProvider<InputT, OutputT> {
+  private class Arguments extends SplittableInvocation.ElementArguments<InputT, OutputT> {
     private final String method;
-    private final InputT element;
-    private final Object restriction;
-    private final Object estimatorState;
     private final ProcessContext context;
-    private final BoundedWindow window;
 
     Arguments(String method) {
-      this(method, null, null, null, null, null);
+      this(method, null, null, null, null);
     }
 
-    Arguments(String method, InputT element, Object restriction, Object estimatorState, ProcessContext context, BoundedWindow window) {
+    /** @param element the element in its one window, with the context's timestamp and pane */
+    Arguments(String method, WindowedValue<InputT> element, Object restriction, Object estimatorState, ProcessContext context) {
+      super(element, restriction, estimatorState);
       this.method = method;
-      this.element = element;
-      this.restriction = restriction;
-      this.estimatorState = estimatorState;
       this.context = context;
-      this.window = window;
-    }
-
-    @Override
-    public InputT element(DoFn<InputT, OutputT> doFn) {
-      return element;
-    }
-
-    @Override
-    public Object restriction() {
-      return restriction;
-    }
-
-    @Override
-    public Object watermarkEstimatorState() {
-      return estimatorState;
-    }
-
-    @Override
-    public Instant timestamp(DoFn<InputT, OutputT> doFn) {
-      return context.timestamp();
-    }
-
-    @Override
-    public BoundedWindow window() {
-      return window;
-    }
-
-    @Override
-    public PaneInfo paneInfo(DoFn<InputT, OutputT> doFn) {
-      return context.pane();
     }
 
     @Override

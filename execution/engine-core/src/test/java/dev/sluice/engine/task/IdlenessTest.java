@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
-import dev.sluice.engine.api.SourceOperator;
 import dev.sluice.engine.graph.JobGraphBuilder;
 import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.engine.task.TestOperators.CollectSink;
@@ -13,7 +12,6 @@ import dev.sluice.engine.task.TestOperators.LongSerializer;
 import dev.sluice.engine.task.TestOperators.MapOperator;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +54,7 @@ class IdlenessTest {
    * Subtask 0 emits watermark 100, subtask 1 marks itself idle; neither ever ends (their
    * availability futures never complete).
    */
-  private static final class NeverEndingSource implements SourceOperator {
-    private final CompletableFuture<Void> never = new CompletableFuture<>();
+  private static final class NeverEndingSource extends TestOperators.NeverEndingSourceBase {
     private int subtask;
     private boolean started;
 
@@ -78,16 +75,5 @@ class IdlenessTest {
       }
       return Status.NOTHING_AVAILABLE;
     }
-
-    @Override
-    public CompletableFuture<?> available() {
-      return never;
-    }
-
-    @Override
-    public void finish() {}
-
-    @Override
-    public void close() {}
   }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
-import dev.sluice.engine.api.SourceOperator;
 import dev.sluice.engine.graph.JobConfig;
 import dev.sluice.engine.graph.JobGraphBuilder;
 import dev.sluice.engine.graph.Partitioning;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -122,10 +120,9 @@ class TaskBackpressureAndCancellationTest {
   }
 
   /** Emits {@code n} records, then has nothing more, forever. */
-  static final class NeverEndingSource implements SourceOperator {
+  static final class NeverEndingSource extends TestOperators.NeverEndingSourceBase {
     private final int n;
     private int emitted;
-    private final CompletableFuture<Void> never = new CompletableFuture<>();
 
     NeverEndingSource(int n) {
       this.n = n;
@@ -142,17 +139,6 @@ class TaskBackpressureAndCancellationTest {
       }
       return Status.NOTHING_AVAILABLE;
     }
-
-    @Override
-    public CompletableFuture<?> available() {
-      return never;
-    }
-
-    @Override
-    public void finish() {}
-
-    @Override
-    public void close() {}
   }
 
   static final Map<String, Set<String>> THREADS = new ConcurrentHashMap<>();

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,26 @@ final class TestOperators {
   }
 
   interface SerFunction<A, B> extends Function<A, B>, Serializable {}
+
+  /**
+   * A source that never ends: its availability future never completes, so once
+   * {@code emitNext} has nothing more the task only runs mail (timers, cancellation). Subclasses
+   * say what it emits.
+   */
+  abstract static class NeverEndingSourceBase implements SourceOperator {
+    private final CompletableFuture<Void> never = new CompletableFuture<>();
+
+    @Override
+    public CompletableFuture<?> available() {
+      return never;
+    }
+
+    @Override
+    public void finish() {}
+
+    @Override
+    public void close() {}
+  }
 
   /**
    * Subtask {@code s} emits {@code valueFn(s * count + i)} for i in [0, count), timestamp i, in

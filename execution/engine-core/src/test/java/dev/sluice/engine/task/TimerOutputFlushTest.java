@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
-import dev.sluice.engine.api.SourceOperator;
 import dev.sluice.engine.graph.JobConfig;
 import dev.sluice.engine.graph.JobGraphBuilder;
 import dev.sluice.engine.graph.Partitioning;
@@ -13,7 +12,6 @@ import dev.sluice.engine.task.TestOperators.CollectSink;
 import dev.sluice.engine.task.TestOperators.LongSerializer;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +48,7 @@ class TimerOutputFlushTest {
   }
 
   /** Emits 7 from a processing-time timer due at once, then never ends. */
-  private static final class EmitOnTimerSource implements SourceOperator {
-    private final CompletableFuture<Void> never = new CompletableFuture<>();
+  private static final class EmitOnTimerSource extends TestOperators.NeverEndingSourceBase {
 
     @Override
     public void open(OperatorContext context, Output output) {
@@ -63,16 +60,5 @@ class TimerOutputFlushTest {
     public Status emitNext(Output output) {
       return Status.NOTHING_AVAILABLE;
     }
-
-    @Override
-    public CompletableFuture<?> available() {
-      return never;
-    }
-
-    @Override
-    public void finish() {}
-
-    @Override
-    public void close() {}
   }
 }

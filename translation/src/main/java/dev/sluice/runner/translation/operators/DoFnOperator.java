@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
-import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.SideInputHandler;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
@@ -33,8 +31,6 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.WindowedValue;
@@ -61,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h3>Lifecycle</h3>
  * {@code open}: DoFn deserialized; {@code @Setup} runs before its first bundle. Batch: side input elements are gathered per
- * window and published to a {@link SideInputHandler} when each side input ends. Main input
+ * window and published to a side input handler when each side input ends ({@link BatchSideInputs}). Main input
  * elements that arrive while a side input is still running are pushed back into a
  * {@link SpillingBuffer} (memory, then a spill file) and processed, in arrival order, once the
  * last side input ended; the input watermark is held meanwhile. Streaming: side inputs arrive
@@ -156,20 +152,17 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
-  private DoFnInvoker<Object, Object> invoker;
+  /** {@code @Setup} before the first bundle, {@code @Teardown} in close. */
+  private DoFnLifecycle lifecycle;
   private DoFnRunner<Object, Object> runner;
   private MetricsContainer metrics;
   private ElementCounts elementCounts;
   /** Non-null for a stateful DoFn. */
   private KeyedStepContext keyed;
-  private SideInputHandler sideInputHandler;
   /** Streaming with side inputs: views filled per pane, pushback and watermark hold; else null. */
   private StreamingSideInputs streamingSideInputs;
-  private SideInputCollector sideInputCollector;
-  private boolean[] sideInputEnded;
-  private int sideInputsRunning;
-  /** Main input elements that arrived before every side input ended; null without side inputs. */
-  private SpillingBuffer<WindowedValue<Object>> pushedBack;
+  /** Batch with side inputs: views published as each side input ends, pushback; else null. */
+  private BatchSideInputs batchSideInputs;
   private PendingBundleFinalizations finalizations;
   private boolean bundleOpen;
   private int elementsInBundle;
@@ -186,10 +179,6 @@ public final class DoFnOperator extends AbstractOperator {
   private boolean watermarkHeld;
   /** The last watermark forwarded. */
   private long emittedWatermark = Watermarks.MIN;
-
-  /** Whether {@code @Setup} was called (it runs before the first bundle). */
-  private boolean setUp;
-  private PipelineOptions pipelineOptions;
 
   public DoFnOperator(Spec spec) {
     this(spec, false);
@@ -216,8 +205,8 @@ public final class DoFnOperator extends AbstractOperator {
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     // @Setup runs lazily, before the first bundle: a subtask that never gets an element never
     // sets its DoFn up (Beam's lifecycle tests track every instance that was set up).
-    invoker = DoFnInvokers.invokerFor(fn);
-    pipelineOptions = options;
+    lifecycle = new DoFnLifecycle("DoFnOperator", spec.stepName(), context.taskName(), DoFnInvokers.invokerFor(fn),
+        options, metrics, LOG);
     List<PCollectionView<?>> sideInputs = spec.sideInputs();
     SideInputReader sideInputReader;
     if (sideInputs.isEmpty()) {
@@ -229,16 +218,10 @@ public final class DoFnOperator extends AbstractOperator {
           Math.max(1 << 20, context.managedMemoryBytes() / 2), this::processMain, this::advanceWatermark);
       sideInputReader = streamingSideInputs.reader();
     } else {
-      // Not keyed: the side input state is the subtask's own, shared by all keys.
-      sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
-      // Side inputs are read only once complete, so built views can be cached.
-      sideInputReader = new CachingSideInputReader(sideInputHandler);
-      sideInputCollector = new SideInputCollector(sideInputs);
-      sideInputEnded = new boolean[sideInputs.size()];
-      sideInputsRunning = sideInputs.size();
       Coder<WindowedValue<Object>> mainCoder = (Coder) WindowedValue.getFullCoder(
           spec.inputCoder(), spec.windowingStrategy().getWindowFn().windowCoder());
-      pushedBack = new SpillingBuffer<>(mainCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
+      batchSideInputs = new BatchSideInputs(sideInputs, mainCoder, context);
+      sideInputReader = batchSideInputs.reader();
     }
     finalizations = new PendingBundleFinalizations(spec.stepName());
     StepContext stepContext;
@@ -311,13 +294,13 @@ public final class DoFnOperator extends AbstractOperator {
         streamingSideInputs.processSideInput(input - 1, (WindowedValue<?>) value);
       }
     } else if (input == 0) {
-      if (sideInputsRunning > 0) {
-        pushedBack.add((WindowedValue<Object>) value);
+      if (batchSideInputs != null && batchSideInputs.running()) {
+        batchSideInputs.pushBack((WindowedValue<Object>) value);
       } else {
         processMain((WindowedValue<Object>) value);
       }
     } else {
-      sideInputCollector.add(input - 1, (WindowedValue<?>) value);
+      batchSideInputs.add(input - 1, (WindowedValue<?>) value);
     }
   }
 
@@ -338,19 +321,14 @@ public final class DoFnOperator extends AbstractOperator {
       streamingSideInputs.processWatermark(input, Watermarks.MAX);
       return;
     }
-    if (input > 0 && !sideInputEnded[input - 1]) {
-      sideInputEnded[input - 1] = true;
-      sideInputCollector.publish(input - 1, sideInputHandler);
-      sideInputsRunning--;
-      if (sideInputsRunning == 0) {
-        onSideInputsReady();
-      }
+    if (input > 0 && batchSideInputs.end(input - 1)) {
+      onSideInputsReady();
     }
   }
 
   @Override
   protected void onWatermark(long watermark) throws Exception {
-    if (sideInputsRunning > 0) {
+    if (batchSideInputs != null && batchSideInputs.running()) {
       heldWatermark = watermark;
       watermarkHeld = true;
       return;
@@ -390,7 +368,7 @@ public final class DoFnOperator extends AbstractOperator {
     if (streamingSideInputs != null) {
       streamingSideInputs.finish();
     }
-    for (int i = 0; sideInputEnded != null && i < sideInputEnded.length; i++) {
+    for (int i = 0; batchSideInputs != null && i < batchSideInputs.count(); i++) {
       endInput(i + 1);
     }
     fireTimers(Watermarks.MAX);
@@ -403,34 +381,20 @@ public final class DoFnOperator extends AbstractOperator {
       keyed.close();
     }
     if (streamingSideInputs != null) {
-      try {
-        streamingSideInputs.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+      lifecycle.closeSpillQuietly(streamingSideInputs);
     }
-    if (pushedBack != null) {
-      try {
-        pushedBack.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+    if (batchSideInputs != null) {
+      lifecycle.closeSpillQuietly(batchSideInputs);
     }
-    if (invoker != null && setUp) {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        invoker.invokeTeardown();
-      } catch (Exception e) {
-        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
-        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
-      }
-      invoker = null;
+    if (lifecycle != null) {
+      lifecycle.teardownQuietly();
     }
   }
 
   private void onSideInputsReady() throws Exception {
-    if (!pushedBack.isEmpty()) {
-      LOG.debug("{}: side inputs ready, processing {} pushed-back elements", context.taskName(), pushedBack.size());
-      pushedBack.drain(this::processMain);
+    if (batchSideInputs.hasPushedBack()) {
+      LOG.debug("{}: side inputs ready, processing {} pushed-back elements", context.taskName(), batchSideInputs.pushedBackSize());
+      batchSideInputs.drainPushedBack(this::processMain);
     }
     if (watermarkHeld) {
       watermarkHeld = false;
@@ -457,21 +421,7 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Call inside the metrics scope. */
   private void startBundleIfNeeded() {
-    if (!setUp) {
-      // Marked first: a @Setup that throws still gets its @Teardown in close().
-      setUp = true;
-      invoker.invokeSetup(new DoFnInvoker.BaseArgumentProvider<Object, Object>() {
-        @Override
-        public PipelineOptions pipelineOptions() {
-          return pipelineOptions;
-        }
-
-        @Override
-        public String getErrorContext() {
-          return "DoFnOperator/Setup of " + spec.stepName();
-        }
-      });
-    }
+    lifecycle.setUpIfNeeded();
     if (!bundleOpen) {
       runner.startBundle();
       bundleOpen = true;

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -20,7 +21,7 @@ import org.apache.beam.sdk.coders.Coder;
  *
  * <p>Mailbox thread only. {@link #close()} deletes the spill file.
  */
-final class SpillingBuffer<T> implements AutoCloseable {
+final class SpillingBuffer<T> implements Closeable {
 
   /** Consumes one value; may throw. */
   @FunctionalInterface

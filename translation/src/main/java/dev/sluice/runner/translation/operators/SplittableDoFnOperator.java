@@ -17,11 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElementInvoker;
 import org.apache.beam.runners.core.OutputWindowedValue;
-import org.apache.beam.runners.core.SideInputHandler;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -117,19 +115,16 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   /** Mailbox thread only, like all fields below. */
   private DoFn<Object, Object> fn;
   private DoFnInvoker<Object, Object> invoker;
+  /** {@code @Setup} before the first bundle, {@code @Teardown} in close. */
+  private DoFnLifecycle lifecycle;
   private PipelineOptions options;
   private MetricsContainer metrics;
   private StreamingKeyedStepContext keyed;
   private SplittableRestrictions restrictions;
   private ScheduledExecutorService checkpointScheduler;
   private PendingBundleFinalizations finalizations;
-  private SideInputHandler sideInputHandler;
-  private SideInputCollector sideInputCollector;
-  private boolean[] sideInputEnded;
-  private int sideInputsRunning;
-  /** Main input elements that arrived before every side input ended; null without side inputs. */
-  private SpillingBuffer<WindowedValue<Object>> pushedBack;
-  private boolean setUp;
+  /** Views published as each side input ends, pushback; null without side inputs. */
+  private BatchSideInputs batchSideInputs;
   private boolean bundleOpen;
   private int elementsInBundle;
   /** The input watermark, once every side input ended (until then it is held). */
@@ -153,6 +148,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     options = spec.options().get();
     fn = (DoFn<Object, Object>) JavaSerialization.deserialize(spec.serializedFn(), context.userClassLoader());
     invoker = DoFnInvokers.invokerFor(fn);
+    lifecycle = new DoFnLifecycle("SplittableDoFnOperator", spec.stepName(), context.taskName(), invoker, options, metrics, LOG);
     finalizations = new PendingBundleFinalizations(spec.stepName());
     Coder<? extends BoundedWindow> windowCoder = spec.inputWindowingStrategy().getWindowFn().windowCoder();
     keyed = new StreamingKeyedStepContext(context, (Coder) ByteArrayCoder.of(), windowCoder,
@@ -162,16 +158,12 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     if (sideInputs.isEmpty()) {
       sideInputReader = NullSideInputReader.empty();
     } else {
-      sideInputHandler = new SideInputHandler(sideInputs, InMemoryStateInternals.forKey(null));
-      sideInputReader = new CachingSideInputReader(sideInputHandler);
-      sideInputCollector = new SideInputCollector(sideInputs);
-      sideInputEnded = new boolean[sideInputs.size()];
-      sideInputsRunning = sideInputs.size();
       Coder<WindowedValue<Object>> inputCoder = (Coder) WindowedValue.getFullCoder(
           org.apache.beam.sdk.coders.KvCoder.of(ByteArrayCoder.of(),
               org.apache.beam.sdk.coders.KvCoder.of(spec.elementCoder(), spec.restrictionCoder())),
           windowCoder);
-      pushedBack = new SpillingBuffer<>(inputCoder, context.tempDirectory(), Math.max(1 << 20, context.managedMemoryBytes() / 2));
+      batchSideInputs = new BatchSideInputs(sideInputs, inputCoder, context);
+      sideInputReader = batchSideInputs.reader();
     }
     checkpointScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sluice-sdf-checkpoint " + context.taskName());
@@ -196,9 +188,9 @@ public final class SplittableDoFnOperator extends AbstractOperator {
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
     if (input > 0) {
-      sideInputCollector.add(input - 1, (WindowedValue<?>) value);
-    } else if (sideInputsRunning > 0) {
-      pushedBack.add((WindowedValue<Object>) value);
+      batchSideInputs.add(input - 1, (WindowedValue<?>) value);
+    } else if (batchSideInputs != null && batchSideInputs.running()) {
+      batchSideInputs.pushBack((WindowedValue<Object>) value);
     } else {
       processMain((WindowedValue<Object>) value);
     }
@@ -245,21 +237,17 @@ public final class SplittableDoFnOperator extends AbstractOperator {
 
   @Override
   public void endInput(int input) throws Exception {
-    if (input > 0 && !sideInputEnded[input - 1]) {
-      sideInputEnded[input - 1] = true;
-      sideInputCollector.publish(input - 1, sideInputHandler);
-      if (--sideInputsRunning == 0) {
-        if (!pushedBack.isEmpty()) {
-          pushedBack.drain(this::processMain);
-        }
-        advanceWatermark(heldWatermark);
+    if (input > 0 && batchSideInputs.end(input - 1)) {
+      if (batchSideInputs.hasPushedBack()) {
+        batchSideInputs.drainPushedBack(this::processMain);
       }
+      advanceWatermark(heldWatermark);
     }
   }
 
   @Override
   protected void onWatermark(long watermark) throws Exception {
-    if (sideInputsRunning > 0) {
+    if (batchSideInputs != null && batchSideInputs.running()) {
       heldWatermark = watermark;
     } else {
       advanceWatermark(watermark);
@@ -365,34 +353,21 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     if (keyed != null) {
       keyed.close();
     }
-    if (pushedBack != null) {
-      try {
-        pushedBack.close();
-      } catch (IOException e) {
-        LOG.warn("{}: could not delete the spill file of {}; the task's temp directory goes with the task", context.taskName(), spec.stepName(), e);
-      }
+    if (batchSideInputs != null) {
+      lifecycle.closeSpillQuietly(batchSideInputs);
     }
-    if (invoker != null && setUp) {
-      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-        invoker.invokeTeardown();
-      } catch (Exception e) {
-        // Teardown is best effort (Beam does not guarantee it); the task's outcome stands.
-        LOG.warn("{}: @Teardown of {} failed; ignoring it", context.taskName(), spec.stepName(), e);
-      }
-      invoker = null;
+    if (lifecycle != null) {
+      lifecycle.teardownQuietly();
     }
   }
 
   /** Call inside the metrics scope. */
   private void startBundleIfNeeded() {
-    if (!setUp) {
-      setUp = true; // first: a @Setup that throws still gets its @Teardown
-      invoker.invokeSetup(new LifecycleArguments("Setup"));
-    }
+    lifecycle.setUpIfNeeded();
     if (!bundleOpen) {
       bundleOpen = true;
       elementsInBundle = 0;
-      invoker.invokeStartBundle(new LifecycleArguments("StartBundle") {
+      invoker.invokeStartBundle(lifecycle.new Arguments("StartBundle") {
         @Override
         public DoFn<Object, Object>.StartBundleContext startBundleContext(DoFn<Object, Object> doFn) {
           return doFn.new StartBundleContext() {
@@ -412,7 +387,7 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     }
     bundleOpen = false;
     try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      invoker.invokeFinishBundle(new LifecycleArguments("FinishBundle") {
+      invoker.invokeFinishBundle(lifecycle.new Arguments("FinishBundle") {
         @Override
         public DoFn<Object, Object>.FinishBundleContext finishBundleContext(DoFn<Object, Object> doFn) {
           return doFn.new FinishBundleContext() {
@@ -455,24 +430,6 @@ public final class SplittableDoFnOperator extends AbstractOperator {
     @Override
     public <T> void outputWindowedValue(TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
       emit(tag, value, timestamp, windows, pane);
-    }
-  }
-
-  private class LifecycleArguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
-    private final String method;
-
-    LifecycleArguments(String method) {
-      this.method = method;
-    }
-
-    @Override
-    public PipelineOptions pipelineOptions() {
-      return options;
-    }
-
-    @Override
-    public String getErrorContext() {
-      return "SplittableDoFnOperator/" + method + " of " + spec.stepName();
     }
   }
 }

@@ -11,17 +11,13 @@ import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.fn.splittabledofn.RestrictionTrackers;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.state.WatermarkHoldState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
-import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
-import org.apache.beam.sdk.transforms.splittabledofn.WatermarkEstimator;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -182,22 +178,10 @@ final class SplittableRestrictions {
     process(namespace, element, state.state(namespace, restrictionTag).read(), state.state(namespace, estimatorTag).read());
   }
 
-  @SuppressWarnings("unchecked")
   private void process(StateNamespace namespace, WindowedValue<Object> element, Object restriction, Object estimatorState) {
     Arguments args = new Arguments("NewTracker", element, restriction, estimatorState);
-    // The invoker's time bound checkpoints from its own thread: observe() makes the tracker safe for that.
-    RestrictionTracker<Object, Object> tracker = RestrictionTrackers.observe(
-        (RestrictionTracker<Object, Object>) invoker.invokeNewTracker(args),
-        new RestrictionTrackers.ClaimObserver<Object>() {
-          @Override
-          public void onClaimed(Object position) {}
-
-          @Override
-          public void onClaimFailed(Object position) {}
-        });
-    WatermarkEstimator<Object> estimator = (WatermarkEstimator<Object>) invoker.invokeNewWatermarkEstimator(args);
     SplittableProcessElementInvoker<Object, Object, Object, Object, Object>.Result result =
-        processInvoker.invokeProcessElement(invoker, element, tracker, estimator, spec.sideInputMapping());
+        SplittableInvocation.processRestriction(invoker, processInvoker, args, element, spec.sideInputMapping());
 
     WatermarkHoldState hold = state.state(namespace, holdTag);
     Object residual = result.getResidualRestriction();
@@ -221,47 +205,12 @@ final class SplittableRestrictions {
   }
 
   /** Arguments of the DoFn's restriction, tracker and watermark estimator methods. */
-  private final class Arguments extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
+  private final class Arguments extends SplittableInvocation.ElementArguments<Object, Object> {
     private final String method;
-    private final WindowedValue<Object> element;
-    private final Object restriction;
-    private final Object estimatorState;
 
     Arguments(String method, WindowedValue<Object> element, Object restriction, Object estimatorState) {
+      super(element, restriction, estimatorState);
       this.method = method;
-      this.element = element;
-      this.restriction = restriction;
-      this.estimatorState = estimatorState;
-    }
-
-    @Override
-    public Object element(DoFn<Object, Object> doFn) {
-      return element.getValue();
-    }
-
-    @Override
-    public Object restriction() {
-      return restriction;
-    }
-
-    @Override
-    public Object watermarkEstimatorState() {
-      return estimatorState;
-    }
-
-    @Override
-    public Instant timestamp(DoFn<Object, Object> doFn) {
-      return element.getTimestamp();
-    }
-
-    @Override
-    public BoundedWindow window() {
-      return element.getWindows().iterator().next();
-    }
-
-    @Override
-    public PaneInfo paneInfo(DoFn<Object, Object> doFn) {
-      return element.getPane();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sluice.runner.translation.operators;
 
 import dev.sluice.engine.api.Watermarks;
+import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * memory per window for the life of the operator (not checkpointed yet, like the rest of the
  * operator's non-keyed state).
  */
-final class StreamingSideInputs implements AutoCloseable {
+final class StreamingSideInputs implements Closeable {
 
   /** Processes one main-input element whose side inputs are ready. */
   @FunctionalInterface

@@ -35,12 +35,17 @@ class SplittableDoFnOperatorTest {
 
   private static final TupleTag<String> MAIN = new TupleTag<>("main");
 
-  /** One output per call at position * 10 ms; resumes after 100 ms; its watermark follows its output. */
-  @DoFn.UnboundedPerElement
-  static final class OnePerCallFn extends DoFn<String, String> {
+  /** Restriction [0, size) per element; a manual watermark estimator that starts at the element's timestamp. */
+  abstract static class OffsetRangeFn extends DoFn<String, String> {
+    private final long size;
+
+    OffsetRangeFn(long size) {
+      this.size = size;
+    }
+
     @GetInitialRestriction
     public OffsetRange initialRestriction(@Element String element) {
-      return new OffsetRange(0, 3);
+      return new OffsetRange(0, size);
     }
 
     @GetInitialWatermarkEstimatorState
@@ -51,6 +56,15 @@ class SplittableDoFnOperatorTest {
     @NewWatermarkEstimator
     public WatermarkEstimators.Manual newEstimator(@WatermarkEstimatorState Instant state) {
       return new WatermarkEstimators.Manual(state);
+    }
+
+  }
+
+  /** One output per call at position * 10 ms; resumes after 100 ms; its watermark follows its output. */
+  @DoFn.UnboundedPerElement
+  static final class OnePerCallFn extends OffsetRangeFn {
+    OnePerCallFn() {
+      super(3);
     }
 
     @ProcessElement
@@ -72,20 +86,9 @@ class SplittableDoFnOperatorTest {
 
   /** Outputs its whole restriction in one call, unless the runner checkpoints it. */
   @DoFn.UnboundedPerElement
-  static final class AllAtOnceFn extends DoFn<String, String> {
-    @GetInitialRestriction
-    public OffsetRange initialRestriction(@Element String element) {
-      return new OffsetRange(0, 5);
-    }
-
-    @GetInitialWatermarkEstimatorState
-    public Instant initialWatermark(@Timestamp Instant timestamp) {
-      return timestamp;
-    }
-
-    @NewWatermarkEstimator
-    public WatermarkEstimators.Manual newEstimator(@WatermarkEstimatorState Instant state) {
-      return new WatermarkEstimators.Manual(state);
+  static final class AllAtOnceFn extends OffsetRangeFn {
+    AllAtOnceFn() {
+      super(5);
     }
 
     @ProcessElement

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.engine.serde.JavaSerialization;
+import dev.sluice.runner.translation.operators.DoFnOperatorTest.IterableSumFn;
+import dev.sluice.runner.translation.operators.DoFnOperatorTest.SingletonFn;
 import dev.sluice.runner.translation.testing.OperatorHarness;
 import dev.sluice.runner.translation.testing.TestPipelines;
 import java.util.ArrayList;
@@ -283,36 +285,6 @@ class StreamingSideInputsTest {
       out.add(((WindowedValue<?>) v).getValue());
     }
     return out;
-  }
-
-  static final class SingletonFn extends DoFn<String, String> {
-    private final PCollectionView<Integer> view;
-
-    SingletonFn(PCollectionView<Integer> view) {
-      this.view = view;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) {
-      c.output(c.element() + "=" + c.sideInput(view));
-    }
-  }
-
-  static final class IterableSumFn extends DoFn<String, String> {
-    private final PCollectionView<Iterable<Integer>> view;
-
-    IterableSumFn(PCollectionView<Iterable<Integer>> view) {
-      this.view = view;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) {
-      int sum = 0;
-      for (int v : c.sideInput(view)) {
-        sum += v;
-      }
-      c.output(c.element() + "=" + sum);
-    }
   }
 
   static final class TwoSumsFn extends DoFn<String, String> {
