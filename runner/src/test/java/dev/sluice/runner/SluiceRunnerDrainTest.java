@@ -1,5 +1,8 @@
 package dev.sluice.runner;
 
+import static dev.sluice.runner.CollectingSink.collect;
+import static dev.sluice.runner.CollectingSink.collected;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.Serializable;
@@ -48,7 +51,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SluiceRunnerDrainTest implements Serializable {
 
-  private static final Map<String, List<String>> SINKS = new ConcurrentHashMap<>();
   /** Per test id: the restriction start each truncation saw. */
   private static final Map<String, List<Long>> TRUNCATIONS = new ConcurrentHashMap<>();
 
@@ -203,33 +205,6 @@ class SluiceRunnerDrainTest implements Serializable {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
       assertThat(result.waitUntilFinish(Duration.millis(20))).as("job ended while waiting for: %s", what).isNull();
-    }
-  }
-
-  private static String collect(PCollection<String> pc, String name) {
-    String id = UUID.randomUUID().toString();
-    SINKS.put(id, Collections.synchronizedList(new ArrayList<>()));
-    pc.apply(name, ParDo.of(new CollectFn(id)));
-    return id;
-  }
-
-  private static List<String> collected(String id) {
-    List<String> values = SINKS.get(id);
-    synchronized (values) {
-      return new ArrayList<>(values);
-    }
-  }
-
-  private static final class CollectFn extends DoFn<String, Void> {
-    private final String id;
-
-    CollectFn(String id) {
-      this.id = id;
-    }
-
-    @ProcessElement
-    public void process(@Element String element) {
-      SINKS.get(id).add(element);
     }
   }
 

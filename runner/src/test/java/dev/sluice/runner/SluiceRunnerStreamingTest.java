@@ -1,16 +1,15 @@
 package dev.sluice.runner;
 
+import static dev.sluice.runner.CollectingSink.collect;
+import static dev.sluice.runner.CollectingSink.collected;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.beam.sdk.Pipeline;
@@ -56,7 +55,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SluiceRunnerStreamingTest implements Serializable {
 
-  private static final Map<String, List<String>> SINKS = new ConcurrentHashMap<>();
 
   @Test
   void shouldRunABoundedPipelineInStreamingMode() {
@@ -304,33 +302,6 @@ class SluiceRunnerStreamingTest implements Serializable {
 
   private static List<String> numbers(long from, long to) {
     return LongStream.range(from, to).mapToObj(Long::toString).collect(Collectors.toList());
-  }
-
-  private static String collect(PCollection<String> pc, String name) {
-    String id = UUID.randomUUID().toString();
-    SINKS.put(id, Collections.synchronizedList(new ArrayList<>()));
-    pc.apply(name, ParDo.of(new CollectFn(id)));
-    return id;
-  }
-
-  private static List<String> collected(String id) {
-    List<String> values = SINKS.get(id);
-    synchronized (values) {
-      return new ArrayList<>(values);
-    }
-  }
-
-  private static final class CollectFn extends DoFn<String, Void> {
-    private final String id;
-
-    CollectFn(String id) {
-      this.id = id;
-    }
-
-    @ProcessElement
-    public void process(@Element String element) {
-      SINKS.get(id).add(element);
-    }
   }
 
   /**
