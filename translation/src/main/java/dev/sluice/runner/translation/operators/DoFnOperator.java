@@ -120,27 +120,6 @@ public final class DoFnOperator extends AbstractOperator {
       long maxBundleTimeMillis,
       List<String> outputPCollections)
       implements Serializable {
-
-    /** With the default {@link #maxBundleTimeMillis()}, {@link #DEFAULT_MAX_BUNDLE_TIME_MILLIS}. */
-    public Spec(
-        String stepName,
-        byte[] serializedFn,
-        SerializablePipelineOptions options,
-        Coder<?> inputCoder,
-        TupleTag<?> mainOutputTag,
-        List<TupleTag<?>> additionalOutputTags,
-        Map<TupleTag<?>, Coder<?>> outputCoders,
-        Map<TupleTag<?>, Integer> outputPorts,
-        WindowingStrategy<?, ?> windowingStrategy,
-        DoFnSchemaInformation schemaInformation,
-        Map<String, PCollectionView<?>> sideInputMapping,
-        List<PCollectionView<?>> sideInputs,
-        int maxBundleSize,
-        Coder<?> keyCoder) {
-      this(stepName, serializedFn, options, inputCoder, mainOutputTag, additionalOutputTags, outputCoders, outputPorts,
-          windowingStrategy, schemaInformation, sideInputMapping, sideInputs, maxBundleSize, keyCoder,
-          DEFAULT_MAX_BUNDLE_TIME_MILLIS, List.of());
-    }
   }
 
   /** Default of {@link Spec#maxBundleTimeMillis()} (Beam's Flink runner's streaming default). */

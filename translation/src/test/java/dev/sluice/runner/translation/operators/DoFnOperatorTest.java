@@ -294,7 +294,9 @@ class DoFnOperatorTest {
         mapping,
         new ArrayList<>(views),
         bundleSize,
-        null);
+        null,
+        DoFnOperator.DEFAULT_MAX_BUNDLE_TIME_MILLIS,
+        List.of());
   }
 
   static List<Object> unwrapped(OperatorHarness h, int port) {

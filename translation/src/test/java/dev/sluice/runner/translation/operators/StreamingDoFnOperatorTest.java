@@ -152,7 +152,9 @@ class StreamingDoFnOperatorTest {
         Map.of(),
         List.of(),
         1000,
-        StringUtf8Coder.of());
+        StringUtf8Coder.of(),
+        DoFnOperator.DEFAULT_MAX_BUNDLE_TIME_MILLIS,
+        List.of());
     return new OperatorHarness(new DoFnOperator(spec, true));
   }
 

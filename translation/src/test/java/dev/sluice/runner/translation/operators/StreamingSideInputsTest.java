@@ -276,7 +276,9 @@ class StreamingSideInputsTest {
         mapping,
         new ArrayList<>(views),
         1000,
-        keyCoder);
+        keyCoder,
+        DoFnOperator.DEFAULT_MAX_BUNDLE_TIME_MILLIS,
+        List.of());
   }
 
   private static List<Object> values(OperatorHarness h) {
