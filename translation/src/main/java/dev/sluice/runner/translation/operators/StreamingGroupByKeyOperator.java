@@ -35,6 +35,7 @@ import org.apache.beam.sdk.coders.SetCoder;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
@@ -50,7 +51,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  *
  * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key
  * ({@code KvKeySelector}: the same encoding keys the backend). Output (port 0):
- * {@code WindowedValue<KV<K, Iterable<V>>>}.
+ * {@code WindowedValue<KV<K, Iterable<V>>>}; or, for a Combine.perKey ({@link #combining}),
+ * {@code WindowedValue<KV<K, OutputT>>}: then the reduce function keeps one accumulator per key
+ * and window ({@link SystemReduceFn#combining}) instead of a bag of all values, so an element
+ * costs one {@code addInput} and merging windows (sessions) merge accumulators instead of
+ * copying every buffered value into the merged window's bag.
  *
  * <p>Late data: elements whose windows are already expired (past end of window plus allowed
  * lateness at the input watermark) are dropped and counted in the Beam counter
@@ -77,12 +82,14 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
   private final Coder<V> valueCoder;
   private final WindowingStrategy<?, W> windowingStrategy;
   private final SerializablePipelineOptions options;
+  /** The combine of a Combine.perKey; null for a GroupByKey (buffering all values). */
+  private final AppliedCombineFn<K, V, ?, ?> combineFn;
 
   private transient HeapKeyedStateBackend<EncodedKey> backend;
   private transient SluiceStateInternals<K> stateInternals;
   private transient SluiceTimerInternals timerInternals;
   private transient ExecutableTriggerStateMachine triggerStateMachine;
-  private transient SystemReduceFn<K, V, Iterable<V>, Iterable<V>, W> reduceFn;
+  private transient SystemReduceFn<K, V, ?, ?, W> reduceFn;
   private transient CounterCell droppedDueToLateness;
   private transient long emittedWatermark;
   /**
@@ -100,11 +107,36 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
       Coder<V> valueCoder,
       WindowingStrategy<?, W> windowingStrategy,
       SerializablePipelineOptions options) {
+    this(stepName, keyCoder, valueCoder, windowingStrategy, options, null);
+  }
+
+  private StreamingGroupByKeyOperator(
+      String stepName,
+      Coder<K> keyCoder,
+      Coder<V> valueCoder,
+      WindowingStrategy<?, W> windowingStrategy,
+      SerializablePipelineOptions options,
+      AppliedCombineFn<K, V, ?, ?> combineFn) {
     this.stepName = stepName;
     this.keyCoder = keyCoder;
     this.valueCoder = valueCoder;
     this.windowingStrategy = windowingStrategy;
     this.options = options;
+    this.combineFn = combineFn;
+  }
+
+  /**
+   * A streaming Combine.perKey without side inputs: a GroupByKey whose reduce function combines
+   * each pane's values into an accumulator as they arrive. Output: {@code KV<K, OutputT>}.
+   */
+  public static <K, V, W extends BoundedWindow> StreamingGroupByKeyOperator<K, V, W> combining(
+      String stepName,
+      Coder<K> keyCoder,
+      Coder<V> valueCoder,
+      AppliedCombineFn<K, V, ?, ?> combineFn,
+      WindowingStrategy<?, W> windowingStrategy,
+      SerializablePipelineOptions options) {
+    return new StreamingGroupByKeyOperator<>(stepName, keyCoder, valueCoder, windowingStrategy, options, combineFn);
   }
 
   @Override
@@ -123,7 +155,7 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
     timerInternals.setHandler(this::onTimer);
     triggerStateMachine = ExecutableTriggerStateMachine.create(
         TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowingStrategy.getTrigger())));
-    reduceFn = SystemReduceFn.buffering(valueCoder);
+    reduceFn = combineFn == null ? SystemReduceFn.buffering(valueCoder) : SystemReduceFn.combining(keyCoder, combineFn);
     droppedDueToLateness = context.accumulator(MetricsAccumulator.NAME, MetricsAccumulator::new)
         .stepMap()
         .getContainer(stepName)
@@ -211,17 +243,18 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
 
   /** A key's runner and the active-window set object it is known to share with the state (or null). */
   private static final class CachedRunner<K, V, W extends BoundedWindow> {
-    final ReduceFnRunner<K, V, Iterable<V>, W> runner;
+    final ReduceFnRunner<K, V, ?, W> runner;
     Map<W, Set<W>> activeWindows;
 
-    CachedRunner(ReduceFnRunner<K, V, Iterable<V>, W> runner, Map<W, Set<W>> activeWindows) {
+    CachedRunner(ReduceFnRunner<K, V, ?, W> runner, Map<W, Set<W>> activeWindows) {
       this.runner = runner;
       this.activeWindows = activeWindows;
     }
   }
 
-  private ReduceFnRunner<K, V, Iterable<V>, W> newRunner(K key) {
-    return new ReduceFnRunner<>(
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ReduceFnRunner<K, V, ?, W> newRunner(K key) {
+    return new ReduceFnRunner(
         key,
         windowingStrategy,
         triggerStateMachine,

@@ -9,10 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
@@ -25,6 +29,7 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -103,6 +108,34 @@ class StreamingGroupByKeyOperatorTest {
       assertThat(panes(h)).containsExactly("b[0..10) ON_TIME [9]");
       h.watermark(0, 25);
       assertThat(panes(h)).containsExactlyInAnyOrder("a[0..25) ON_TIME [1, 2, 3]", "b[0..10) ON_TIME [9]");
+    }
+  }
+
+  /** Combine.perKey in streaming: accumulators per session, merged as sessions merge. */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void shouldCombineMergingSessionsIntoOneValue() throws Exception {
+    WindowingStrategy strategy = WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)));
+    windows = StreamingGroupByKeyOperatorTest::session10;
+    AppliedCombineFn<String, Integer, ?, Integer> sum = AppliedCombineFn.withAccumulatorCoder(
+        (Combine.CombineFn) Sum.ofIntegers(), (Coder) Sum.ofIntegers().getAccumulatorCoder(null, VarIntCoder.of()),
+        List.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()), strategy);
+    try (OperatorHarness h = new OperatorHarness(StreamingGroupByKeyOperator.combining(
+        STEP, StringUtf8Coder.of(), VarIntCoder.of(), sum, strategy, OPTIONS))) {
+      feed(h, "a", 1, 0);
+      feed(h, "a", 2, 15);
+      feed(h, "b", 9, 0);
+      feed(h, "a", 3, 8); // bridges [0,10) and [15,25)
+      h.watermark(0, 10);
+      h.watermark(0, 25);
+      List<String> out = new ArrayList<>();
+      for (Object o : h.values(0)) {
+        WindowedValue<KV<String, Integer>> wv = (WindowedValue<KV<String, Integer>>) o;
+        IntervalWindow w = (IntervalWindow) wv.getWindows().iterator().next();
+        out.add(wv.getValue().getKey() + "[" + w.start().getMillis() + ".." + w.end().getMillis() + ")="
+            + wv.getValue().getValue() + " " + wv.getPane().getTiming());
+      }
+      assertThat(out).containsExactly("b[0..10)=9 ON_TIME", "a[0..25)=6 ON_TIME");
     }
   }
 
