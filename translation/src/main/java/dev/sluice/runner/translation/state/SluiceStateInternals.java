@@ -3,6 +3,7 @@ package dev.sluice.runner.translation.state;
 import dev.sluice.engine.state.KeyedStateBackend;
 import dev.sluice.engine.state.ListStateDescriptor;
 import dev.sluice.engine.state.MapStateDescriptor;
+import dev.sluice.engine.state.StateDescriptor;
 import dev.sluice.engine.state.ValueStateDescriptor;
 import dev.sluice.runner.translation.serde.CoderTypeSerializer;
 import dev.sluice.engine.serde.TypeSerializer;
@@ -11,6 +12,7 @@ import dev.sluice.runner.translation.serde.EncodedKeySerializer;
 import dev.sluice.runner.translation.serde.StringSerializer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +80,13 @@ public final class SluiceStateInternals<K> implements StateInternals {
   private final Coder<K> keyCoder;
   private final WatermarkHoldTracker holds;
   private final NamespaceKeys namespaceKeys = new NamespaceKeys();
+  /**
+   * Engine descriptors by kind ("value", "bag", ...) and Beam tag id, each made once: runners-core
+   * binds state several times per element, and a cached descriptor costs no allocation and finds
+   * its engine table by a name whose hash is already computed. A tag id names one state of a
+   * kind, with one coder, for the operator's lifetime.
+   */
+  private final HashMap<String, HashMap<String, StateDescriptor>> descriptors = new HashMap<>();
   private @Nullable EncodedKey decodedFor;
   private @Nullable K decodedKey;
 
@@ -115,16 +124,37 @@ public final class SluiceStateInternals<K> implements StateInternals {
     return address.bind(new Binder(namespaceKeys.of(namespace), context));
   }
 
-  private <V> dev.sluice.engine.state.ValueState<V> value(String name, String namespace, Coder<V> coder) {
-    return backend.getState(
-        new ValueStateDescriptor<>(name, new CoderTypeSerializer<>(coder)), NAMESPACE_SERIALIZER, namespace);
+  /** The descriptor of state {@code kind:id}, made by {@code create} (from its name) on first use. */
+  @SuppressWarnings("unchecked")
+  private <D extends StateDescriptor> D descriptor(String kind, String id, Function<String, D> create) {
+    HashMap<String, StateDescriptor> byId = descriptors.get(kind);
+    if (byId == null) {
+      byId = new HashMap<>();
+      descriptors.put(kind, byId);
+    }
+    StateDescriptor d = byId.get(id);
+    if (d == null) {
+      d = create.apply(kind + ':' + id);
+      byId.put(id, d);
+    }
+    return (D) d;
   }
 
-  private <UK, UV> dev.sluice.engine.state.MapState<UK, UV> map(
-      String name, String namespace, TypeSerializer<UK> keySerializer, Coder<UV> valueCoder) {
-    return backend.getState(
-        new MapStateDescriptor<>(name, keySerializer, new CoderTypeSerializer<>(valueCoder)),
-        NAMESPACE_SERIALIZER, namespace);
+  private <V> ValueStateDescriptor<V> valueDescriptor(String kind, String id, Coder<V> coder) {
+    return descriptor(kind, id, name -> new ValueStateDescriptor<>(name, new CoderTypeSerializer<>(coder)));
+  }
+
+  private <UK, UV> MapStateDescriptor<UK, UV> mapDescriptor(
+      String kind, String id, TypeSerializer<UK> keySerializer, Coder<UV> valueCoder) {
+    return descriptor(kind, id, name -> new MapStateDescriptor<>(name, keySerializer, new CoderTypeSerializer<>(valueCoder)));
+  }
+
+  private <V> dev.sluice.engine.state.ValueState<V> value(ValueStateDescriptor<V> descriptor, String namespace) {
+    return backend.getState(descriptor, NAMESPACE_SERIALIZER, namespace);
+  }
+
+  private <UK, UV> dev.sluice.engine.state.MapState<UK, UV> map(MapStateDescriptor<UK, UV> descriptor, String namespace) {
+    return backend.getState(descriptor, NAMESPACE_SERIALIZER, namespace);
   }
 
   private static <T> EncodedKey encode(Coder<T> coder, T value) {
@@ -177,50 +207,44 @@ public final class SluiceStateInternals<K> implements StateInternals {
 
     @Override
     public <T> ValueState<T> bindValue(StateTag<ValueState<T>> spec, Coder<T> coder) {
-      String name = "value:" + spec.getId();
-      return new SluiceValueState<>(new Address(name, namespace), value(name, namespace, coder));
+      ValueStateDescriptor<T> d = valueDescriptor("value", spec.getId(), coder);
+      return new SluiceValueState<>(new Address(d.name(), namespace), value(d, namespace));
     }
 
     @Override
     public <T> BagState<T> bindBag(StateTag<BagState<T>> spec, Coder<T> elemCoder) {
-      String name = "bag:" + spec.getId();
-      return new SluiceBagState<>(new Address(name, namespace), backend.getState(
-          new ListStateDescriptor<>(name, new NullMarkingSerializer<>(elemCoder)),
-          NAMESPACE_SERIALIZER, namespace));
+      ListStateDescriptor<Object> d =
+          descriptor("bag", spec.getId(), name -> new ListStateDescriptor<>(name, new NullMarkingSerializer<>(elemCoder)));
+      return new SluiceBagState<>(new Address(d.name(), namespace), backend.getState(d, NAMESPACE_SERIALIZER, namespace));
     }
 
     @Override
     public <T> SetState<T> bindSet(StateTag<SetState<T>> spec, Coder<T> elemCoder) {
-      String name = "set:" + spec.getId();
-      return new SluiceSetState<>(
-          new Address(name, namespace), map(name, namespace, new EncodedKeySerializer(), elemCoder), elemCoder);
+      MapStateDescriptor<EncodedKey, T> d = mapDescriptor("set", spec.getId(), new EncodedKeySerializer(), elemCoder);
+      return new SluiceSetState<>(new Address(d.name(), namespace), map(d, namespace), elemCoder);
     }
 
     @Override
     public <KeyT, ValueT> MapState<KeyT, ValueT> bindMap(
         StateTag<MapState<KeyT, ValueT>> spec, Coder<KeyT> mapKeyCoder, Coder<ValueT> mapValueCoder) {
-      String name = "map:" + spec.getId();
-      return new SluiceMapState<>(
-          new Address(name, namespace),
-          map(name, namespace, new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, mapValueCoder)),
-          mapKeyCoder);
+      MapStateDescriptor<EncodedKey, KV<KeyT, ValueT>> d =
+          mapDescriptor("map", spec.getId(), new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, mapValueCoder));
+      return new SluiceMapState<>(new Address(d.name(), namespace), map(d, namespace), mapKeyCoder);
     }
 
     @Override
     public <KeyT, ValueT> MultimapState<KeyT, ValueT> bindMultimap(
         StateTag<MultimapState<KeyT, ValueT>> spec, Coder<KeyT> mapKeyCoder, Coder<ValueT> valueCoder) {
-      String name = "multimap:" + spec.getId();
-      return new SluiceMultimapState<>(
-          new Address(name, namespace),
-          map(name, namespace, new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, ListCoder.of(valueCoder))),
-          mapKeyCoder);
+      MapStateDescriptor<EncodedKey, KV<KeyT, List<ValueT>>> d = mapDescriptor(
+          "multimap", spec.getId(), new EncodedKeySerializer(), KvCoder.of(mapKeyCoder, ListCoder.of(valueCoder)));
+      return new SluiceMultimapState<>(new Address(d.name(), namespace), map(d, namespace), mapKeyCoder);
     }
 
     @Override
     public <T> OrderedListState<T> bindOrderedList(StateTag<OrderedListState<T>> spec, Coder<T> elemCoder) {
-      String name = "orderedlist:" + spec.getId();
-      return new SluiceOrderedListState<>(new Address(name, namespace),
-          map(name, namespace, new CoderTypeSerializer<>(VarLongCoder.of()), ListCoder.of(elemCoder)));
+      MapStateDescriptor<Long, List<T>> d = mapDescriptor(
+          "orderedlist", spec.getId(), new CoderTypeSerializer<>(VarLongCoder.of()), ListCoder.of(elemCoder));
+      return new SluiceOrderedListState<>(new Address(d.name(), namespace), map(d, namespace));
     }
 
     @Override
@@ -228,8 +252,8 @@ public final class SluiceStateInternals<K> implements StateInternals {
         StateTag<CombiningState<InputT, AccumT, OutputT>> spec,
         Coder<AccumT> accumCoder,
         CombineFn<InputT, AccumT, OutputT> combineFn) {
-      String name = "combining:" + spec.getId();
-      return new SluiceCombiningState<>(new Address(name, namespace), value(name, namespace, accumCoder), combineFn);
+      ValueStateDescriptor<AccumT> d = valueDescriptor("combining", spec.getId(), accumCoder);
+      return new SluiceCombiningState<>(new Address(d.name(), namespace), value(d, namespace), combineFn);
     }
 
     @Override
@@ -238,18 +262,17 @@ public final class SluiceStateInternals<K> implements StateInternals {
         Coder<AccumT> accumCoder,
         CombineFnWithContext<InputT, AccumT, OutputT> combineFn) {
       CombineWithContext.Context combineContext = CombineContextFactory.createFromStateContext(context);
-      String name = "combining:" + spec.getId();
+      ValueStateDescriptor<AccumT> d = valueDescriptor("combining", spec.getId(), accumCoder);
       return new SluiceCombiningState<>(
-          new Address(name, namespace),
-          value(name, namespace, accumCoder),
+          new Address(d.name(), namespace),
+          value(d, namespace),
           new ContextCombineFn<>(combineFn, combineContext));
     }
 
     @Override
     public WatermarkHoldState bindWatermark(StateTag<WatermarkHoldState> spec, TimestampCombiner timestampCombiner) {
-      String name = "watermark:" + spec.getId();
-      return new SluiceWatermarkHoldState(
-          new Address(name, namespace), value(name, namespace, InstantCoder.of()), timestampCombiner, holds);
+      ValueStateDescriptor<Instant> d = valueDescriptor("watermark", spec.getId(), InstantCoder.of());
+      return new SluiceWatermarkHoldState(new Address(d.name(), namespace), value(d, namespace), timestampCombiner, holds);
     }
   }
 

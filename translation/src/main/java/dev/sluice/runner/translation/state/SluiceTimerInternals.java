@@ -148,6 +148,11 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     MapState<String, TimerData> timers = timers();
     TimerData previous = timers.get(id);
     if (previous != null) {
+      if (previous.equals(timer)) {
+        // ReduceFnRunner sets a window's end-of-window and garbage-collection timers again for
+        // every element: replacing a timer by an equal one would change nothing.
+        return;
+      }
       deleteEngineTimer(id, previous);
       outputHolds.remove(previous.getOutputTimestamp().getMillis());
     }
