@@ -5,6 +5,7 @@ import dev.sluice.engine.api.KeySelector;
 import dev.sluice.engine.element.DataOutputBuffer;
 import dev.sluice.engine.element.ElementCodec;
 import dev.sluice.engine.graph.Partitioning;
+import dev.sluice.engine.serde.KeyHashingSerializer;
 import dev.sluice.engine.serde.TypeSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,9 @@ import java.io.UncheckedIOException;
  * <p>A record is serialized once into a reused scratch array behind room reserved for its
  * 13-byte header, then copied, header and payload in one piece, into the current buffer
  * of each target subpartition, continuing in a fresh buffer
- * when one fills up (records may span buffers). Watermarks, stream status, synthetic processing
+ * when one fills up (records may span buffers). On a HASH edge whose serializer is a
+ * {@link KeyHashingSerializer}, the key hash the serializer reports routes the record, so its
+ * key is encoded only once (the key selector is not called). Watermarks, stream status, synthetic processing
  * time and end-of-partition are written in-band to every subpartition and flush.
  *
  * <h3>Threading model</h3>
@@ -39,6 +42,10 @@ public final class RecordWriter {
   private final byte[] event = new byte[ElementCodec.WATERMARK_LENGTH];
   private final int numberOfSubpartitions;
   private final Router router;
+  /** Non-null on a HASH edge whose serializer reports key hashes: then routes by {@link #subtaskOfKeyGroup}. */
+  private final KeyHashingSerializer<Object> keyHashing;
+  private final int[] subtaskOfKeyGroup;
+  private final int maxParallelism;
   private final boolean flushEveryRecord;
   private long recordsWritten;
   private boolean finished;
@@ -64,6 +71,14 @@ public final class RecordWriter {
     this.current = new Buffer[numberOfSubpartitions];
     this.flushEveryRecord = flushEveryRecord;
     this.router = router(partitioning, numberOfSubpartitions, maxParallelism, producerSubtask);
+    this.maxParallelism = maxParallelism;
+    if (partitioning instanceof Partitioning.Hash && serializer instanceof KeyHashingSerializer<Object> k) {
+      this.keyHashing = k;
+      this.subtaskOfKeyGroup = subtaskOfKeyGroup(maxParallelism, numberOfSubpartitions);
+    } else {
+      this.keyHashing = null;
+      this.subtaskOfKeyGroup = null;
+    }
   }
 
   /**
@@ -89,14 +104,21 @@ public final class RecordWriter {
           + " after its end of partition; operators must not emit from close()");
     }
     scratch.resetReserving(ElementCodec.RECORD_HEADER_LENGTH);
+    int keyHash = 0;
     try {
-      serializer.serialize(value, scratch);
+      if (keyHashing != null) {
+        keyHash = keyHashing.serializeAndHashKey(value, scratch);
+      } else {
+        serializer.serialize(value, scratch);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot serialize a record for " + partition.id() + ": " + e.getMessage(), e);
     }
     int length = scratch.length();
     ElementCodec.writeRecordHeader(scratch.data(), timestamp, length - ElementCodec.RECORD_HEADER_LENGTH);
-    int target = router.select(value);
+    int target = keyHashing != null
+        ? subtaskOfKeyGroup[KeyGroupRange.assignToKeyGroup(keyHash, maxParallelism)]
+        : router.select(value);
     recordsWritten++;
     if (target >= 0) {
       writeRecord(target, length);
@@ -236,6 +258,15 @@ public final class RecordWriter {
     int select(Object value);
   }
 
+  /** Key group -> subtask, computed once: saves a long division per record. */
+  private static int[] subtaskOfKeyGroup(int maxParallelism, int subtasks) {
+    int[] subtaskOfKeyGroup = new int[maxParallelism];
+    for (int kg = 0; kg < maxParallelism; kg++) {
+      subtaskOfKeyGroup[kg] = KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, subtasks, kg);
+    }
+    return subtaskOfKeyGroup;
+  }
+
   private static Router router(Partitioning p, int n, int maxParallelism, int producerSubtask) {
     if (p instanceof Partitioning.Forward) {
       return v -> 0;
@@ -257,11 +288,7 @@ public final class RecordWriter {
     }
     if (p instanceof Partitioning.Hash h) {
       KeySelector keySelector = h.keySelector();
-      // Key group -> subtask, computed once: saves a long division per record.
-      int[] subtaskOfKeyGroup = new int[maxParallelism];
-      for (int kg = 0; kg < maxParallelism; kg++) {
-        subtaskOfKeyGroup[kg] = KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, n, kg);
-      }
+      int[] subtaskOfKeyGroup = subtaskOfKeyGroup(maxParallelism, n);
       return v -> {
         Object key;
         try {

@@ -224,6 +224,62 @@ class DataPlaneTest {
     return v;
   }
 
+  /** A HASH edge whose serializer reports key hashes routes by them and never asks the key selector. */
+  @Test
+  void shouldRouteByTheKeyHashTheSerializerReports() throws IOException {
+    int maxParallelism = 128;
+    // One thread writes and reads: the pool holds everything written.
+    LocalShuffleEnvironment shuffle = new LocalShuffleEnvironment(1024, 8);
+    ResultPartition partition = shuffle.createResultPartition(new ResultPartitionId(job, 0, 0), 2);
+    Partitioning byKey = Partitioning.hash(v -> {
+      throw new AssertionError("the key selector must not be called");
+    });
+    RecordWriter writer = new RecordWriter(partition, byKey, new FirstByteKeySerializer(), maxParallelism, 0, false);
+    List<InputGate> gates = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      InputGate gate = shuffle.createInputGate(wakeUps::incrementAndGet);
+      gate.addChannel(0, 0, partition.id(), s, new FirstByteKeySerializer());
+      gate.requestPartitions();
+      gates.add(gate);
+    }
+    for (int key = 0; key < 40; key++) {
+      writer.emit(new byte[] {(byte) key, 7}, key);
+    }
+    writer.finish();
+    for (int s = 0; s < 2; s++) {
+      List<byte[]> received = new ArrayList<>();
+      drain(gates.get(s), received);
+      assertThat(received).isNotEmpty();
+      for (byte[] record : received) {
+        int keyGroup = dev.sluice.engine.api.KeyGroupRange.assignToKeyGroup(record[0] * 1000, maxParallelism);
+        assertThat(dev.sluice.engine.api.KeyGroupRange.operatorIndexForKeyGroup(maxParallelism, 2, keyGroup))
+            .as("subpartition of key %s", record[0]).isEqualTo(s);
+      }
+      gates.get(s).close();
+    }
+  }
+
+  /** Bytes as {@link BytesSerializer} writes them; the key is the first byte, its hash 1000 times that. */
+  static final class FirstByteKeySerializer implements dev.sluice.engine.serde.KeyHashingSerializer<Object> {
+    private final BytesSerializer bytes = new BytesSerializer();
+
+    @Override
+    public int serializeAndHashKey(Object value, OutputStream out) throws IOException {
+      bytes.serialize(value, out);
+      return ((byte[]) value)[0] * 1000;
+    }
+
+    @Override
+    public void serialize(Object value, OutputStream out) throws IOException {
+      bytes.serialize(value, out);
+    }
+
+    @Override
+    public Object deserialize(InputStream in) throws IOException {
+      return bytes.deserialize(in);
+    }
+  }
+
   private static void drain(InputGate gate, List<byte[]> received) throws IOException {
     int tag;
     while ((tag = gate.pollNext(null)) != LocalInputChannel.NONE) {

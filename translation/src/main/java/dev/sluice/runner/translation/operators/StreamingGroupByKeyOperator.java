@@ -9,6 +9,7 @@ import dev.sluice.engine.state.heap.HeapKeyedStateBackendBuilder;
 import dev.sluice.runner.translation.metrics.MetricsAccumulator;
 import dev.sluice.runner.translation.serde.EncodedKey;
 import dev.sluice.runner.translation.serde.EncodedKeySerializer;
+import dev.sluice.runner.translation.serde.KeyedElement;
 import dev.sluice.runner.translation.state.SluiceStateInternals;
 import dev.sluice.runner.translation.state.SluiceTimerInternals;
 import dev.sluice.runner.translation.state.WatermarkHoldTracker;
@@ -50,7 +51,8 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * timers, so output is incremental: early, on-time and late panes as the trigger says.
  *
  * <p>Input: {@code WindowedValue<KV<K, V>>} behind a HASH edge on the encoded key
- * ({@code KvKeySelector}: the same encoding keys the backend). Output (port 0):
+ * ({@code KvKeySelector}: the same encoding keys the backend), or the same as a
+ * {@link KeyedElement} from a {@code KeyedStreamSerializer} exchange (key bytes included). Output (port 0):
  * {@code WindowedValue<KV<K, Iterable<V>>>}; or, for a Combine.perKey ({@link #combining}),
  * {@code WindowedValue<KV<K, OutputT>>}: then the reduce function keeps one accumulator per key
  * and window ({@link SystemReduceFn#combining}) instead of a bag of all values, so an element
@@ -176,13 +178,23 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(int input, Object value, long timestamp) throws Exception {
-    WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
-    K key = wv.getValue().getKey();
-    EncodedKey encodedKey = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    K key;
+    EncodedKey encodedKey;
+    WindowedValue<V> element;
+    if (value instanceof KeyedElement keyed) {
+      // Through a KeyedStreamSerializer exchange: the key's bytes came with it.
+      key = (K) keyed.key();
+      encodedKey = keyed.encodedKey();
+      element = (WindowedValue<V>) keyed.value();
+    } else {
+      WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
+      key = wv.getValue().getKey();
+      encodedKey = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+      element = wv.withValue(wv.getValue().getValue());
+    }
     backend.setCurrentKey(encodedKey);
     Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
-        key, List.of(wv.withValue(wv.getValue().getValue())), timerInternals, windowingStrategy,
-        droppedDueToLateness);
+        key, List.of(element), timerInternals, windowingStrategy, droppedDueToLateness);
     if (onTime.iterator().hasNext()) {
       CachedRunner<K, V, W> runner = runner(key, encodedKey);
       runner.runner.processElements(onTime);

@@ -18,6 +18,18 @@ public final class EncodedKey implements Serializable, Comparable<EncodedKey> {
     this.hash = Arrays.hashCode(bytes);
   }
 
+  /**
+   * The {@link #hashCode()} an {@code EncodedKey} of {@code bytes[offset, offset + length)} would
+   * have ({@link Arrays#hashCode(byte[])} of that range), without copying the range.
+   */
+  public static int hash(byte[] bytes, int offset, int length) {
+    int h = 1;
+    for (int i = offset; i < offset + length; i++) {
+      h = 31 * h + bytes[i];
+    }
+    return h;
+  }
+
   public byte[] bytes() {
     return bytes;
   }

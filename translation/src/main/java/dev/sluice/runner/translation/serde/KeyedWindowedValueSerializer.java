@@ -1,6 +1,6 @@
 package dev.sluice.runner.translation.serde;
 
-import dev.sluice.engine.serde.TypeSerializer;
+import dev.sluice.engine.serde.KeyHashingSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,8 +21,14 @@ import org.apache.beam.sdk.values.KV;
  * {@code deserialize} returns {@link KeyedBytes}; use it only on edges whose consumer expects that.
  *
  * <p>Wire format: {@code varint keyLength, key, varint valueLength, windowedValue}.
+ *
+ * <p>Routing: the exchange routes by the hash of these (nested-context) key bytes, which the
+ * serializer reports ({@link KeyHashingSerializer}), instead of asking the edge's
+ * {@code KvKeySelector} to encode the key a second time. That differs from the selector's hash
+ * for some coders but is as deterministic, and every edge into a batch GroupByKey uses this
+ * serializer, so equal keys still meet in one subtask (the batch operator keeps no keyed state).
  */
-public final class KeyedWindowedValueSerializer<K, V> implements TypeSerializer<Object> {
+public final class KeyedWindowedValueSerializer<K, V> implements KeyHashingSerializer<Object> {
 
   private final Coder<K> keyCoder;
   private final Coder<WindowedValue<V>> windowedValueCoder;
@@ -35,17 +41,24 @@ public final class KeyedWindowedValueSerializer<K, V> implements TypeSerializer<
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void serialize(Object value, OutputStream out) throws IOException {
+    serializeAndHashKey(value, out);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public int serializeAndHashKey(Object value, OutputStream out) throws IOException {
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     KV<K, V> kv = wv.getValue();
     Scratch buffer = scratch();
     buffer.reset();
     keyCoder.encode(kv.getKey(), buffer);
+    int keyHash = buffer.hash();
     buffer.writeTo(out);
     buffer.reset();
     windowedValueCoder.encode(wv.withValue(kv.getValue()), buffer);
     buffer.writeTo(out);
+    return keyHash;
   }
 
   @Override
@@ -62,7 +75,7 @@ public final class KeyedWindowedValueSerializer<K, V> implements TypeSerializer<
     return scratch.get();
   }
 
-  private static byte[] readBytes(InputStream in) throws IOException {
+  static byte[] readBytes(InputStream in) throws IOException {
     int length = readVarInt(in);
     byte[] bytes = new byte[length];
     int read = 0;
@@ -92,9 +105,13 @@ public final class KeyedWindowedValueSerializer<K, V> implements TypeSerializer<
   }
 
   /** A byte buffer that writes itself length-prefixed, without copying. */
-  private static final class Scratch extends ByteArrayOutputStream {
+  static final class Scratch extends ByteArrayOutputStream {
     Scratch() {
       super(256);
+    }
+
+    int hash() {
+      return EncodedKey.hash(buf, 0, count);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.FinalCombineOperator;
 import dev.sluice.runner.translation.operators.PartialCombineOperator;
 import dev.sluice.runner.translation.operators.StreamingGroupByKeyOperator;
+import dev.sluice.runner.translation.serde.KeyedStreamSerializer;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import java.util.List;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.AppliedCombineFn;
+import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -108,7 +110,8 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
     int node = context.addOperator(name,
         () -> StreamingGroupByKeyOperator.combining(name, keyCoder, valueCoder, applied, windowing, options),
         context.parallelism(), 1, 1);
-    context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));
+    context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)), new KeyedStreamSerializer<>(
+        keyCoder, WindowedValue.getFullCoder(valueCoder, windowing.getWindowFn().windowCoder())));
     context.setProducer(context.output(), node, 0);
   }
 

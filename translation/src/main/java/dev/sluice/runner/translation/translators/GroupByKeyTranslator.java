@@ -5,6 +5,7 @@ import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
 import dev.sluice.runner.translation.operators.BatchGroupByKeyOperator;
 import dev.sluice.runner.translation.operators.StreamingGroupByKeyOperator;
+import dev.sluice.runner.translation.serde.KeyedStreamSerializer;
 import dev.sluice.runner.translation.serde.KeyedWindowedValueSerializer;
 import dev.sluice.runner.translation.serde.KvKeySelector;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -42,7 +43,9 @@ public final class GroupByKeyTranslator<K, V> implements TransformTranslator<Gro
             () -> new BatchGroupByKeyOperator<>(keyCoder, valueCoder, windowing, options), context.parallelism(), 1, 1);
     Partitioning byKey = Partitioning.hash(new KvKeySelector<>(kvCoder.getKeyCoder()));
     if (context.settings().streaming()) {
-      context.connect(input, node, 0, byKey);
+      // The key travels encoded once: it routes the record and keys the operator's state.
+      context.connect(input, node, 0, byKey, new KeyedStreamSerializer<>(
+          keyCoder, WindowedValue.getFullCoder(valueCoder, windowing.getWindowFn().windowCoder())));
     } else {
       // The batch operator groups encoded keys and values: let the exchange deliver them encoded.
       context.connect(input, node, 0, byKey, new KeyedWindowedValueSerializer<>(
