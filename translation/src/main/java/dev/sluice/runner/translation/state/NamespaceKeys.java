@@ -13,41 +13,69 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
  *
  * <p>Namespaces of plain {@link IntervalWindow}s (fixed, sliding and session windows) get a key
  * of their own, {@code /i<start>,<end>/} (plus the trigger index for a trigger namespace), made
- * without the coder and base64: session windows are new for almost every element, so their
- * keys are rarely found here. A comma never occurs in Beam's base64 keys, so the two kinds of
- * key cannot collide. Keys name state and timers inside one running operator only.
+ * without the coder and base64, cached in a small direct-mapped table of their own: session
+ * windows are new for almost every element, and hashing a window namespace object allocates.
+ * A comma never occurs in Beam's base64 keys, so the two kinds of key cannot collide. Keys name
+ * state and timers inside one running operator only.
  *
- * <p>Bounded: when it holds {@link #MAX_ENTRIES} namespaces it starts over. Mailbox thread only.
+ * <p>Bounded: when the map of other namespaces holds {@link #MAX_ENTRIES} it starts over; the
+ * interval table has {@link #INTERVAL_SLOTS} slots. Mailbox thread only.
  */
 final class NamespaceKeys {
 
   static final int MAX_ENTRIES = 16_384;
 
+  /** Slots of the interval-window cache (a power of 2). */
+  static final int INTERVAL_SLOTS = 4096;
+
   private final HashMap<StateNamespace, String> keys = new HashMap<>();
+  /**
+   * Keys of recent IntervalWindow namespaces, direct-mapped by (start, end, trigger index): a hit
+   * returns the same String (its hash already computed) without hashing the namespace object,
+   * a miss makes the key and takes the slot. Trigger index -1 stands for a window namespace.
+   */
+  private final long[] intervalStarts = new long[INTERVAL_SLOTS];
+  private final long[] intervalEnds = new long[INTERVAL_SLOTS];
+  private final int[] intervalTriggers = new int[INTERVAL_SLOTS];
+  private final String[] intervalKeys = new String[INTERVAL_SLOTS];
 
   String of(StateNamespace namespace) {
+    if (namespace instanceof StateNamespaces.WindowNamespace<?> w
+        && w.getWindow().getClass() == IntervalWindow.class) {
+      return intervalKeyOf((IntervalWindow) w.getWindow(), -1);
+    }
+    if (namespace instanceof StateNamespaces.WindowAndTriggerNamespace<?> wt
+        && wt.getWindow().getClass() == IntervalWindow.class) {
+      return intervalKeyOf((IntervalWindow) wt.getWindow(), wt.getTriggerIndex());
+    }
     String key = keys.get(namespace);
     if (key == null) {
       if (keys.size() >= MAX_ENTRIES) {
         keys.clear();
       }
-      key = keyOf(namespace);
+      key = namespace.stringKey();
       keys.put(namespace, key);
     }
     return key;
   }
 
-  /** The key of a namespace not cached; see the class comment. */
-  static String keyOf(StateNamespace namespace) {
-    if (namespace instanceof StateNamespaces.WindowNamespace<?> w
-        && w.getWindow().getClass() == IntervalWindow.class) {
-      return intervalKey((IntervalWindow) w.getWindow()).append('/').toString();
+  private String intervalKeyOf(IntervalWindow window, int triggerIndex) {
+    long start = window.start().getMillis();
+    long end = window.end().getMillis();
+    long h = (start * 31 + end) * 31 + triggerIndex;
+    h *= 0x9E3779B97F4A7C15L;
+    int slot = (int) (h >>> 52) & (INTERVAL_SLOTS - 1);
+    String key = intervalKeys[slot];
+    if (key != null && intervalStarts[slot] == start && intervalEnds[slot] == end && intervalTriggers[slot] == triggerIndex) {
+      return key;
     }
-    if (namespace instanceof StateNamespaces.WindowAndTriggerNamespace<?> wt
-        && wt.getWindow().getClass() == IntervalWindow.class) {
-      return intervalKey((IntervalWindow) wt.getWindow()).append('/').append(wt.getTriggerIndex()).toString();
-    }
-    return namespace.stringKey();
+    StringBuilder b = intervalKey(window).append('/');
+    key = triggerIndex < 0 ? b.toString() : b.append(triggerIndex).toString();
+    intervalStarts[slot] = start;
+    intervalEnds[slot] = end;
+    intervalTriggers[slot] = triggerIndex;
+    intervalKeys[slot] = key;
+    return key;
   }
 
   private static StringBuilder intervalKey(IntervalWindow window) {
