@@ -193,6 +193,7 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
       element = wv.withValue(wv.getValue().getValue());
     }
     backend.setCurrentKey(encodedKey);
+    timerInternals.onInput();
     Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
         key, List.of(element), timerInternals, windowingStrategy, droppedDueToLateness);
     if (onTime.iterator().hasNext()) {
