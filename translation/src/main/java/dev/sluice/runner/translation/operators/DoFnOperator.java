@@ -443,10 +443,23 @@ public final class DoFnOperator extends AbstractOperator {
 
   /** Sends each output to its port; outputs without a port are not consumed and dropped. */
   private final class PortOutputManager implements DoFnRunners.OutputManager {
+    /**
+     * The runner passes the spec's own main output tag, so it is found by identity: a map lookup
+     * compares TupleTag ids (long strings) and showed in profiles at a few % per DoFn.
+     */
+    private final TupleTag<?> mainTag = spec.mainOutputTag();
+    /** Port of the main output; -1 if nothing consumes it. */
+    private final int mainPort = spec.outputPorts().getOrDefault(spec.mainOutputTag(), -1);
+
     @Override
     public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
-      Integer port = spec.outputPorts().get(tag);
-      if (port != null) {
+      int port;
+      if (tag == mainTag) {
+        port = mainPort;
+      } else {
+        port = spec.outputPorts().getOrDefault(tag, -1);
+      }
+      if (port >= 0) {
         elementCounts.add(port);
         output.emit(port, value, value.getTimestamp().getMillis());
       }
