@@ -192,12 +192,18 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
       encodedKey = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
       element = wv.withValue(wv.getValue().getValue());
     }
+    CachedRunner<K, V, W> cached = runners.get(encodedKey);
+    if (cached != null) {
+      // The key's state and timers were stored under this instance: identical keys compare
+      // without looking at their bytes in every state and timer lookup of the element.
+      encodedKey = cached.encodedKey;
+    }
     backend.setCurrentKey(encodedKey);
     timerInternals.onInput();
     Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
         key, List.of(element), timerInternals, windowingStrategy, droppedDueToLateness);
     if (onTime.iterator().hasNext()) {
-      CachedRunner<K, V, W> runner = runner(key, encodedKey);
+      CachedRunner<K, V, W> runner = cached != null ? cached : runner(key, encodedKey);
       runner.runner.processElements(onTime);
       persist(runner, encodedKey);
     }
@@ -218,7 +224,7 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
     if (cached == null) {
       // MergingActiveWindowSet works on the object it reads, when there is one.
       Map<W, Set<W>> stored = activeWindowsTag == null ? null : activeWindows().read();
-      cached = new CachedRunner<>(newRunner(key), stored);
+      cached = new CachedRunner<>(encodedKey, newRunner(key), stored);
       runners.put(encodedKey, cached);
     }
     return cached;
@@ -256,10 +262,13 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
 
   /** A key's runner and the active-window set object it is known to share with the state (or null). */
   private static final class CachedRunner<K, V, W extends BoundedWindow> {
+    /** The key as the state backend stores it (the instance of the key's first element or timer). */
+    final EncodedKey encodedKey;
     final ReduceFnRunner<K, V, ?, W> runner;
     Map<W, Set<W>> activeWindows;
 
-    CachedRunner(ReduceFnRunner<K, V, ?, W> runner, Map<W, Set<W>> activeWindows) {
+    CachedRunner(EncodedKey encodedKey, ReduceFnRunner<K, V, ?, W> runner, Map<W, Set<W>> activeWindows) {
+      this.encodedKey = encodedKey;
       this.runner = runner;
       this.activeWindows = activeWindows;
     }
