@@ -42,6 +42,12 @@ final class StreamingKeyedStepContext implements KeyedStepContext {
   private final DoFn.BundleFinalizer finalizer;
   private TimerCallback callback;
   private long emittedWatermark = Watermarks.MIN;
+  /**
+   * Recent keys, direct-mapped by hash. An element's key is encoded anew; when it equals the
+   * recent key in its slot, that instance (the one its state was stored under, most likely)
+   * becomes the current key, so state and timer lookups match it by identity, not by bytes.
+   */
+  private final EncodedKey[] recentKeys = new EncodedKey[1024];
 
   StreamingKeyedStepContext(
       OperatorContext context,
@@ -82,7 +88,15 @@ final class StreamingKeyedStepContext implements KeyedStepContext {
 
   @Override
   public void setCurrentKey(Object key) throws Exception {
-    backend.setCurrentKey(new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key)));
+    EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    int slot = encoded.hashCode() & (recentKeys.length - 1);
+    EncodedKey recent = recentKeys[slot];
+    if (encoded.equals(recent)) {
+      encoded = recent;
+    } else {
+      recentKeys[slot] = encoded;
+    }
+    backend.setCurrentKey(encoded);
   }
 
   @Override

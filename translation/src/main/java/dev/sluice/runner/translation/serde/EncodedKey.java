@@ -41,7 +41,7 @@ public final class EncodedKey implements Serializable, Comparable<EncodedKey> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EncodedKey other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+    return this == o || (o instanceof EncodedKey other && hash == other.hash && Arrays.equals(bytes, other.bytes));
   }
 
   @Override
