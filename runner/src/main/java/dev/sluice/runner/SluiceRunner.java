@@ -7,6 +7,7 @@ import dev.sluice.engine.graph.JobConfig;
 import dev.sluice.engine.graph.JobGraph;
 import dev.sluice.engine.graph.JobVertex;
 import dev.sluice.runner.translation.PipelineTranslator;
+import dev.sluice.runner.translation.ProcessingTimeTriggers;
 import dev.sluice.runner.translation.SluiceTranslationSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -102,6 +103,15 @@ public final class SluiceRunner extends PipelineRunner<PipelineResult> {
       LOG.info("The pipeline has unbounded collections: running it in streaming mode ({})",
           PipelineTranslator.producersOfUnboundedCollections(pipeline).get(0));
       options.setStreaming(true);
+    }
+    if (!options.isStreaming()) {
+      List<String> processingTimeTriggered = ProcessingTimeTriggers.collectionsTriggeredByProcessingTime(pipeline);
+      if (!processingTimeTriggered.isEmpty()) {
+        // Batch would fire such triggers only at the end of input (see ProcessingTimeTriggers).
+        LOG.info("The pipeline has processing-time triggers, which fire as written only in streaming:"
+            + " running it in streaming mode ({})", processingTimeTriggered.get(0));
+        options.setStreaming(true);
+      }
     }
     PipelineTranslator.prepare(pipeline, options.isStreaming());
     JobGraph jobGraph = new PipelineTranslator(translationSettings()).translate(pipeline);

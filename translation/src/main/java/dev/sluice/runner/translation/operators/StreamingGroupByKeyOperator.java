@@ -148,6 +148,7 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
     K key = wv.getValue().getKey();
     EncodedKey encodedKey = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
     backend.setCurrentKey(encodedKey);
+    timerInternals.onInput();
     Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
         key, List.of(wv.withValue(wv.getValue().getValue())), timerInternals, windowingStrategy,
         droppedDueToLateness);

@@ -57,6 +57,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
    * output at the latest after the exchange's buffer timeout (by default this long), so by then
    * the elements and the watermark of one upstream firing are in; firing at once could split
    * them, e.g. emit an on-time upstream pane as an extra early pane just before its watermark.
+   * See {@link #currentSynchronizedProcessingTime()} for why the clock itself is not read.
    */
   static final long SYNCHRONIZED_PROCESSING_TIME_LAG_MS = JobConfig.DEFAULT_BUFFER_TIMEOUT_MS;
   private static final String TIMER_SERVICE = "__beam_timer_service";
@@ -83,6 +84,8 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   private long outputWatermark = Watermarks.MIN;
   /** The time of the earliest processing-time callback requested and not yet run. */
   private long scheduledWakeUp = Long.MAX_VALUE;
+  /** Synchronized processing time: moves only on input and when synchronized timers fire. */
+  private long synchronizedProcessingTime;
 
   /** Runs after the timers due at a processing-time wake-up fired (e.g. to finish a bundle). */
   @FunctionalInterface
@@ -112,6 +115,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     this.timersDescriptor = new MapStateDescriptor<>(
         TIMERS_STATE, new StringSerializer(), new CoderTypeSerializer<>(TimerDataCoderV2.of(windowCoder)));
     this.timerService = backend.timerService(TIMER_SERVICE, new StringSerializer(), this);
+    this.synchronizedProcessingTime = processingTimeService.currentTime();
   }
 
   public void setHandler(FiredTimerHandler handler) {
@@ -209,9 +213,23 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     return new Instant(processingTimeService.currentTime());
   }
 
+  /**
+   * The processing time as of the last input (see {@link #onInput()}) or the last synchronized
+   * timer that fired, not the clock. A continuation trigger takes the synchronized time when an
+   * element arrives as its target and fires once that time is after it; were it the clock, it
+   * would move while the element is processed and the trigger would fire at once, before the
+   * watermark that the upstream task sent right behind the element is read (an upstream on-time
+   * pane would become an extra early pane). Frozen between inputs, it only passes the target
+   * when the synchronized timer fires, {@link #SYNCHRONIZED_PROCESSING_TIME_LAG_MS} later.
+   */
   @Override
   public Instant currentSynchronizedProcessingTime() {
-    return currentProcessingTime();
+    return new Instant(synchronizedProcessingTime);
+  }
+
+  /** Input arrived: synchronized processing time catches up with the clock. Call before processing it. */
+  public void onInput() {
+    synchronizedProcessingTime = Math.max(synchronizedProcessingTime, processingTimeService.currentTime());
   }
 
   @Override
@@ -235,10 +253,19 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     return new Instant(watermark);
   }
 
-  /** Sets the input watermark, then fires every event-time timer at or before it. */
+  /**
+   * Fires every event-time timer at or before {@code watermark}, in timestamp order, then sets
+   * the input watermark to it. While a timer fires, the input watermark reads as that timer's
+   * time, not the new watermark: a jump (e.g. to +infinity at the end of input) passes a window's
+   * end and its garbage-collection time at once, and ReduceFnRunner, seeing the final watermark
+   * at the end-of-window timer, would take it for garbage collection, emit the final pane and
+   * clear the window, and then at the garbage-collection timer find a fresh window and emit a
+   * second, empty ON_TIME pane. Moving through the timers' times keeps one ON_TIME pane.
+   */
   public void advanceInputWatermark(long watermark) throws Exception {
-    inputWatermark = Math.max(inputWatermark, watermark);
-    timerService.advanceWatermark(inputWatermark);
+    long target = Math.max(inputWatermark, watermark);
+    timerService.advanceWatermark(target);
+    inputWatermark = target;
   }
 
   /** Fires every processing-time timer at or before {@code time}. */
@@ -281,6 +308,7 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
 
   @Override
   public void onEventTime(InternalTimer<EncodedKey, String> timer) throws Exception {
+    inputWatermark = Math.max(inputWatermark, timer.timestamp());
     fire(timer, true);
   }
 
@@ -299,6 +327,12 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     }
     timers.remove(timer.namespace());
     outputHolds.remove(data.getOutputTimestamp().getMillis());
+    if (data.getDomain() == TimeDomain.SYNCHRONIZED_PROCESSING_TIME) {
+      // The engine fired it LAG after its timestamp: synchronized time is now past the timestamp.
+      synchronizedProcessingTime = Math.max(
+          synchronizedProcessingTime,
+          Math.max(data.getTimestamp().getMillis() + 1, processingTimeService.currentTime() - SYNCHRONIZED_PROCESSING_TIME_LAG_MS));
+    }
     handler.onTimer(data);
   }
 }

@@ -88,6 +88,25 @@ class StreamingGroupByKeyOperatorTest {
     }
   }
 
+  /**
+   * The watermark jumping to +infinity (end of input) passes a window's end and its garbage-
+   * collection time at once: the window fires one ON_TIME pane, not a second, empty one at its
+   * garbage-collection timer (Nexmark q10's index step counted each window twice).
+   */
+  @Test
+  void shouldFireOneOnTimePaneWhenTheWatermarkJumpsPastAllowedLateness() throws Exception {
+    WindowingStrategy<?, ?> strategy = WindowingStrategy.of(FixedWindows.of(Duration.millis(10)))
+        .withAllowedLateness(Duration.standardDays(1));
+    windows = StreamingGroupByKeyOperatorTest::fixed10;
+    try (OperatorHarness h = harness(strategy)) {
+      feed(h, "a", 1, 3);
+      feed(h, "a", 2, 14);
+      h.endInputsAndFinish(0);
+      assertThat(panes(h)).containsExactlyInAnyOrder("a[0..10) ON_TIME [1]", "a[10..20) ON_TIME [2]");
+      assertThat(output(h)).allSatisfy(wv -> assertThat(wv.getPane().getIndex()).isZero());
+    }
+  }
+
   @Test
   void shouldMergeSessions() throws Exception {
     WindowingStrategy<?, ?> strategy = WindowingStrategy.of(Sessions.withGapDuration(Duration.millis(10)));

@@ -84,6 +84,19 @@ class SluiceTimerInternalsTest {
   }
 
   @Test
+  void shouldShowEachFiringTimersTimeAsTheInputWatermarkWhileAJumpFiresThem() throws Exception {
+    List<Instant> seen = new ArrayList<>();
+    timers.setHandler(t -> seen.add(timers.currentInputWatermarkTime()));
+    key("a");
+    setEventTimer("end", W1, 9);
+    setEventTimer("gc", W2, 1_000);
+    timers.advanceInputWatermark(Long.MAX_VALUE);
+    // Strictly after each timer's own time (Beam fires once time is after it), not the final watermark.
+    assertThat(seen).containsExactly(new Instant(10), new Instant(1_001));
+    assertThat(timers.currentInputWatermarkTime()).isEqualTo(BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
+  @Test
   void shouldReplaceATimerSetAgainWithTheSameIdAndKeepOtherNamespacesApart() throws Exception {
     key("a");
     setEventTimer("t", W1, 10);
@@ -127,6 +140,32 @@ class SluiceTimerInternalsTest {
   }
 
   @Test
+  void shouldMoveSynchronizedProcessingTimeOnlyOnInputAndWhenItsTimersFire() throws Exception {
+    key("a");
+    time.advance(500);
+    timers.onInput();
+    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(500));
+    // The clock moves while an element is processed; synchronized time does not, so a
+    // continuation trigger that took it as its target cannot already be past it.
+    time.now = 503;
+    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(500));
+    assertThat(timers.currentProcessingTime()).isEqualTo(new Instant(503));
+    timers.setTimer(TimerData.of("s", W1, new Instant(500), new Instant(0), TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
+    timers.setHandler(t -> {
+      assertThat(timers.currentSynchronizedProcessingTime()).isGreaterThan(t.getTimestamp());
+      fired.add(currentKey() + ":" + t.getTimerId() + "@" + t.getTimestamp().getMillis());
+    });
+    timers.scheduleProcessingTimeWakeUp();
+    time.advance(501 + SluiceTimerInternals.SYNCHRONIZED_PROCESSING_TIME_LAG_MS);
+    assertThat(fired).containsExactly("a:s@500");
+    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(501));
+    // It never goes back: input at an earlier clock reading (not possible, but harmless) keeps it.
+    time.now = 400;
+    timers.onInput();
+    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(501));
+  }
+
+  @Test
   void shouldAskForOneWakeUpAtTheEarliestProcessingTimer() throws Exception {
     key("a");
     timers.setTimer(TimerData.of("p1", W1, new Instant(500), new Instant(0), TimeDomain.PROCESSING_TIME));
@@ -138,7 +177,8 @@ class SluiceTimerInternalsTest {
     time.advance(600);
     assertThat(fired).containsExactly("a:p2@200", "a:p1@500");
     assertThat(timers.currentProcessingTime()).isEqualTo(new Instant(600));
-    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(600));
+    // No input since it was created: synchronized processing time has not moved.
+    assertThat(timers.currentSynchronizedProcessingTime()).isEqualTo(new Instant(0));
   }
 
   @Test
