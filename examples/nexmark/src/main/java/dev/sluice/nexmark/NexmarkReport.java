@@ -84,11 +84,16 @@ public final class NexmarkReport implements Callable<Integer> {
           .append(" | ").append(versusDirect(f, d, query, notes))
           .append(" |\n");
     }
-    double gs = geomean(sluice);
-    double gf = geomean(flink);
-    String directMean = direct.size() == sluice.size() && !direct.isEmpty() ? String.format("%.0f", geomean(direct)) : "-";
-    md.append(String.format("| **geomean** (%d queries that ran on Sluice and Flink) | %.0f | %.0f | %s | %s | | | |%n",
-        sluice.size(), gs, gf, directMean, sluice.isEmpty() ? "-" : String.format("**%.2f**", gs / gf)));
+    if (sluice.isEmpty()) {
+      // A matrix without the Flink runner (or where it never ran) has no ratio to average.
+      md.append("| **geomean** (no query ran on both Sluice and Flink) | - | - | - | - | | | |\n");
+    } else {
+      double gs = geomean(sluice);
+      double gf = geomean(flink);
+      String directMean = direct.size() == sluice.size() ? String.format("%.0f", geomean(direct)) : "-";
+      md.append(String.format("| **geomean** (%d queries that ran on Sluice and Flink) | %.0f | %.0f | %s | **%.2f** | | | |%n",
+          sluice.size(), gs, gf, directMean, gs / gf));
+    }
     if (!notes.isEmpty()) {
       md.append('\n');
       notes.forEach(note -> md.append("- ").append(note).append('\n'));
@@ -108,7 +113,7 @@ public final class NexmarkReport implements Callable<Integer> {
       case OK -> String.format("%.0f", outcome.eventsPerSecond());
       case NOT_SUPPORTED -> "not supported yet";
       case FAILED -> {
-        notes.add("q" + query + " on " + outcome.runner() + " failed: " + outcome.message());
+        notes.add("q" + query + " on " + outcome.runner().runnerName() + " failed: " + outcome.message());
         yield "FAILED";
       }
     };
@@ -124,7 +129,7 @@ public final class NexmarkReport implements Callable<Integer> {
     }
     ResultComparison comparison = NexmarkDriver.compare(direct, outcome);
     if (!comparison.matches()) {
-      notes.add("q" + query + " on " + outcome.runner() + ": " + comparison.summary());
+      notes.add("q" + query + " on " + outcome.runner().runnerName() + ": " + comparison.summary());
       return "**no**";
     }
     return "yes";
