@@ -22,21 +22,10 @@ import org.apache.beam.sdk.values.KV;
  *
  * <p>Wire format: {@code varint keyLength, key, windowedValue} (the windowed value nested).
  */
-public final class KeyedStreamSerializer<K, V> implements KeyHashingSerializer<Object> {
-
-  private final Coder<K> keyCoder;
-  private final Coder<WindowedValue<V>> windowedValueCoder;
-  /** Encoding scratch per thread: one instance may serve several producer tasks in a JVM. */
-  private transient ThreadLocal<KeyedWindowedValueSerializer.Scratch> scratch;
+public final class KeyedStreamSerializer<K, V> extends KeyPrefixedSerializer<K, V> {
 
   public KeyedStreamSerializer(Coder<K> keyCoder, Coder<WindowedValue<V>> windowedValueCoder) {
-    this.keyCoder = keyCoder;
-    this.windowedValueCoder = windowedValueCoder;
-  }
-
-  @Override
-  public void serialize(Object value, OutputStream out) throws IOException {
-    serializeAndHashKey(value, out);
+    super(keyCoder, windowedValueCoder);
   }
 
   @Override
@@ -44,8 +33,7 @@ public final class KeyedStreamSerializer<K, V> implements KeyHashingSerializer<O
   public int serializeAndHashKey(Object value, OutputStream out) throws IOException {
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     KV<K, V> kv = wv.getValue();
-    KeyedWindowedValueSerializer.Scratch buffer = scratch();
-    buffer.reset();
+    Scratch buffer = scratch();
     // Outer context, as CoderUtils.encodeToByteArray in KvKeySelector: the same bytes, same hash.
     keyCoder.encode(kv.getKey(), buffer, Coder.Context.OUTER);
     int keyHash = buffer.hash();
@@ -56,21 +44,9 @@ public final class KeyedStreamSerializer<K, V> implements KeyHashingSerializer<O
 
   @Override
   public Object deserialize(InputStream in) throws IOException {
-    byte[] keyBytes = KeyedWindowedValueSerializer.readBytes(in);
+    byte[] keyBytes = readBytes(in);
     K key = CoderUtils.decodeFromByteArray(keyCoder, keyBytes);
     WindowedValue<V> value = windowedValueCoder.decode(in);
     return new KeyedElement(new EncodedKey(keyBytes), key, value);
-  }
-
-  private KeyedWindowedValueSerializer.Scratch scratch() {
-    if (scratch == null) {
-      scratch = ThreadLocal.withInitial(KeyedWindowedValueSerializer.Scratch::new);
-    }
-    return scratch.get();
-  }
-
-  @Override
-  public String toString() {
-    return "KeyedStreamSerializer(" + keyCoder + ", " + windowedValueCoder + ")";
   }
 }

@@ -1,8 +1,6 @@
 package dev.sluice.runner.translation.serde;
 
 import dev.sluice.engine.serde.KeyHashingSerializer;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,21 +26,10 @@ import org.apache.beam.sdk.values.KV;
  * for some coders but is as deterministic, and every edge into a batch GroupByKey uses this
  * serializer, so equal keys still meet in one subtask (the batch operator keeps no keyed state).
  */
-public final class KeyedWindowedValueSerializer<K, V> implements KeyHashingSerializer<Object> {
-
-  private final Coder<K> keyCoder;
-  private final Coder<WindowedValue<V>> windowedValueCoder;
-  /** Encoding scratch per thread: one instance may serve several producer tasks in a JVM. */
-  private transient ThreadLocal<Scratch> scratch;
+public final class KeyedWindowedValueSerializer<K, V> extends KeyPrefixedSerializer<K, V> {
 
   public KeyedWindowedValueSerializer(Coder<K> keyCoder, Coder<WindowedValue<V>> windowedValueCoder) {
-    this.keyCoder = keyCoder;
-    this.windowedValueCoder = windowedValueCoder;
-  }
-
-  @Override
-  public void serialize(Object value, OutputStream out) throws IOException {
-    serializeAndHashKey(value, out);
+    super(keyCoder, windowedValueCoder);
   }
 
   @Override
@@ -51,7 +38,6 @@ public final class KeyedWindowedValueSerializer<K, V> implements KeyHashingSeria
     WindowedValue<KV<K, V>> wv = (WindowedValue<KV<K, V>>) value;
     KV<K, V> kv = wv.getValue();
     Scratch buffer = scratch();
-    buffer.reset();
     keyCoder.encode(kv.getKey(), buffer);
     int keyHash = buffer.hash();
     buffer.writeTo(out);
@@ -66,68 +52,5 @@ public final class KeyedWindowedValueSerializer<K, V> implements KeyHashingSeria
     byte[] key = readBytes(in);
     byte[] windowedValue = readBytes(in);
     return new KeyedBytes(key, windowedValue);
-  }
-
-  private Scratch scratch() {
-    if (scratch == null) {
-      scratch = ThreadLocal.withInitial(Scratch::new);
-    }
-    return scratch.get();
-  }
-
-  static byte[] readBytes(InputStream in) throws IOException {
-    int length = readVarInt(in);
-    byte[] bytes = new byte[length];
-    int read = 0;
-    while (read < length) {
-      int n = in.read(bytes, read, length - read);
-      if (n < 0) {
-        throw new EOFException("Truncated keyed element: expected " + length + " bytes, got " + read);
-      }
-      read += n;
-    }
-    return bytes;
-  }
-
-  private static int readVarInt(InputStream in) throws IOException {
-    int result = 0;
-    for (int shift = 0; shift < 32; shift += 7) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("Truncated keyed element length");
-      }
-      result |= (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return result;
-      }
-    }
-    throw new IOException("Corrupt keyed element length");
-  }
-
-  /** A byte buffer that writes itself length-prefixed, without copying. */
-  static final class Scratch extends ByteArrayOutputStream {
-    Scratch() {
-      super(256);
-    }
-
-    int hash() {
-      return EncodedKey.hash(buf, 0, count);
-    }
-
-    @Override
-    public synchronized void writeTo(OutputStream out) throws IOException {
-      int length = count;
-      while ((length & ~0x7F) != 0) {
-        out.write((length & 0x7F) | 0x80);
-        length >>>= 7;
-      }
-      out.write(length);
-      out.write(buf, 0, count);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "KeyedWindowedValueSerializer(" + keyCoder + ", " + windowedValueCoder + ")";
   }
 }
