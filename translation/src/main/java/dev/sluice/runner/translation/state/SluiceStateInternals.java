@@ -75,6 +75,8 @@ import org.joda.time.Instant;
 public final class SluiceStateInternals<K> implements StateInternals {
 
   private static final StringSerializer NAMESPACE_SERIALIZER = new StringSerializer();
+  /** log2 of the slots of the bound-state cache. */
+  private static final int BOUND_SLOT_BITS = 10;
 
   private final KeyedStateBackend<EncodedKey> backend;
   private final Coder<K> keyCoder;
@@ -87,6 +89,18 @@ public final class SluiceStateInternals<K> implements StateInternals {
    * kind, with one coder, for the operator's lifetime.
    */
   private final HashMap<String, HashMap<String, StateDescriptor>> descriptors = new HashMap<>();
+  /**
+   * Recently bound Beam state objects, direct-mapped by (tag instance, namespace key): a state
+   * object is a view that follows the backend's current key, so one bound for a tag and
+   * namespace serves every key. runners-core binds several states per element (buffer, holds,
+   * trigger bits and counts, pane info); a hit costs no descriptor lookup, no engine state
+   * lookup and no allocation. Tags are compared by identity (runners-core keeps its tags in
+   * fields), so a miss only costs a bind. States bound with a context (a
+   * CombineFnWithContext) are not cached: the context is the caller's.
+   */
+  private final StateTag<?>[] boundTags = new StateTag<?>[1 << BOUND_SLOT_BITS];
+  private final String[] boundNamespaces = new String[1 << BOUND_SLOT_BITS];
+  private final State[] boundStates = new State[1 << BOUND_SLOT_BITS];
   private @Nullable EncodedKey decodedFor;
   private @Nullable K decodedKey;
 
@@ -120,8 +134,28 @@ public final class SluiceStateInternals<K> implements StateInternals {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> context) {
-    return address.bind(new Binder(namespaceKeys.of(namespace), context));
+    String ns = namespaceKeys.of(namespace);
+    int slot = boundSlot(address, ns);
+    if (boundTags[slot] == address && ns.equals(boundNamespaces[slot])) {
+      return (T) boundStates[slot];
+    }
+    Binder binder = new Binder(ns, context);
+    T state = address.bind(binder);
+    if (binder.reusable) {
+      boundTags[slot] = address;
+      boundNamespaces[slot] = ns;
+      boundStates[slot] = state;
+    }
+    return state;
+  }
+
+  /** The slot of (tag instance, namespace key) in the bound-state cache. */
+  private static int boundSlot(StateTag<?> tag, String namespace) {
+    int h = System.identityHashCode(tag) * 31 + namespace.hashCode();
+    h *= 0x9E3779B9;
+    return h >>> (32 - BOUND_SLOT_BITS);
   }
 
   /** The descriptor of state {@code kind:id}, made by {@code create} (from its name) on first use. */
@@ -199,6 +233,8 @@ public final class SluiceStateInternals<K> implements StateInternals {
   private final class Binder implements StateTag.StateBinder {
     private final String namespace;
     private final StateContext<?> context;
+    /** False once the bound state depends on the context (it may then not be reused). */
+    boolean reusable = true;
 
     Binder(String namespace, StateContext<?> context) {
       this.namespace = namespace;
@@ -262,6 +298,7 @@ public final class SluiceStateInternals<K> implements StateInternals {
         Coder<AccumT> accumCoder,
         CombineFnWithContext<InputT, AccumT, OutputT> combineFn) {
       CombineWithContext.Context combineContext = CombineContextFactory.createFromStateContext(context);
+      reusable = false;
       ValueStateDescriptor<AccumT> d = valueDescriptor("combining", spec.getId(), accumCoder);
       return new SluiceCombiningState<>(
           new Address(d.name(), namespace),

@@ -62,6 +62,8 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   static final long SYNCHRONIZED_PROCESSING_TIME_LAG_MS = JobConfig.DEFAULT_BUFFER_TIMEOUT_MS;
   private static final String TIMER_SERVICE = "__beam_timer_service";
   private static final String NO_NAMESPACE = "";
+  /** log2 of the slots of the timer-id cache. */
+  private static final int ID_SLOT_BITS = 10;
 
   /** Receives fired timers; the backend's current key is the timer's key. */
   @FunctionalInterface
@@ -76,6 +78,16 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
   /** Output timestamps of pending timers: they hold the operator's output watermark. */
   private final WatermarkHoldTracker outputHolds;
   private final NamespaceKeys namespaceKeys = new NamespaceKeys();
+  /**
+   * Recent timer ids, direct-mapped by (namespace key instance, timer id, family id): ReduceFnRunner
+   * and the triggers set and delete a window's few timers on every element, and a cached id is
+   * the same String, its hash already computed, which the timers map then finds by identity.
+   */
+  private final String[] ids = new String[1 << ID_SLOT_BITS];
+  private final String[] idNamespaces = new String[1 << ID_SLOT_BITS];
+  private final String[] idTimerIds = new String[1 << ID_SLOT_BITS];
+  private final String[] idFamilyIds = new String[1 << ID_SLOT_BITS];
+  private MapState<String, TimerData> timers;
   private AfterProcessingTimeTimers afterProcessingTimeTimers = () -> {};
   private FiredTimerHandler handler = timer -> {
     throw new IllegalStateException("No handler for fired timer " + timer);
@@ -131,12 +143,29 @@ public final class SluiceTimerInternals implements TimerInternals, Triggerable<E
     return outputHolds;
   }
 
+  /** The per-key map from timer id to TimerData: a view that follows the backend's current key. */
   private MapState<String, TimerData> timers() {
-    return backend.getState(timersDescriptor, new StringSerializer(), NO_NAMESPACE);
+    if (timers == null) {
+      timers = backend.getState(timersDescriptor, new StringSerializer(), NO_NAMESPACE);
+    }
+    return timers;
   }
 
   private String id(StateNamespace namespace, String timerId, String timerFamilyId) {
-    return timerFamilyId + '\u0000' + timerId + '\u0000' + namespaceKeys.of(namespace);
+    String ns = namespaceKeys.of(namespace);
+    int h = (System.identityHashCode(ns) * 31 + timerId.hashCode()) * 31 + timerFamilyId.hashCode();
+    int slot = (h * 0x9E3779B9) >>> (32 - ID_SLOT_BITS);
+    String id = ids[slot];
+    if (id != null && idNamespaces[slot] == ns && timerId.equals(idTimerIds[slot])
+        && timerFamilyId.equals(idFamilyIds[slot])) {
+      return id;
+    }
+    id = timerFamilyId + '\u0000' + timerId + '\u0000' + ns;
+    ids[slot] = id;
+    idNamespaces[slot] = ns;
+    idTimerIds[slot] = timerId;
+    idFamilyIds[slot] = timerFamilyId;
+    return id;
   }
 
   @Override

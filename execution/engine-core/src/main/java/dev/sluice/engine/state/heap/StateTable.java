@@ -36,6 +36,13 @@ final class StateTable<K, N, S> {
   private final int firstKeyGroup;
   /** Per key group (index {@code keyGroup - firstKeyGroup}); null until first written. */
   private final List<HashMap<N, HashMap<K, S>>> keyGroups;
+  /**
+   * The map of the last (key group, namespace) looked up, while it is in the table (null once
+   * removed); see {@link #byKey}.
+   */
+  private HashMap<K, S> lastByKey;
+  private N lastNamespace;
+  private int lastKeyGroup = -1;
 
   StateTable(
       String name,
@@ -65,27 +72,55 @@ final class StateTable<K, N, S> {
   }
 
   S get(int keyGroup, K key, N namespace) {
+    HashMap<K, S> byKey = byKey(keyGroup, namespace);
+    return byKey == null ? null : byKey.get(key);
+  }
+
+  void put(int keyGroup, K key, N namespace, S entry) {
+    HashMap<K, S> byKey = byKey(keyGroup, namespace);
+    if (byKey == null) {
+      byKey = new HashMap<>();
+      writableKeyGroup(keyGroup).put(namespace, byKey);
+      remember(keyGroup, namespace, byKey);
+    }
+    byKey.put(key, entry);
+  }
+
+  void remove(int keyGroup, K key, N namespace) {
+    HashMap<K, S> byKey = byKey(keyGroup, namespace);
+    if (byKey != null && byKey.remove(key) != null && byKey.isEmpty()) {
+      keyGroups.get(keyGroup - firstKeyGroup).remove(namespace);
+      if (byKey == lastByKey) {
+        lastByKey = null;
+      }
+    }
+  }
+
+  /**
+   * The keys and entries of {@code namespace} in {@code keyGroup}, or null. The last map found
+   * is remembered: an element's accesses to one state mostly stay in one key group and window,
+   * so this usually skips the namespace lookup (namespaces compared by identity: callers reuse
+   * their namespace objects).
+   */
+  private HashMap<K, S> byKey(int keyGroup, N namespace) {
+    if (namespace == lastNamespace && keyGroup == lastKeyGroup && lastByKey != null) {
+      return lastByKey;
+    }
     HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
     if (byNamespace == null) {
       return null;
     }
     HashMap<K, S> byKey = byNamespace.get(namespace);
-    return byKey == null ? null : byKey.get(key);
+    if (byKey != null) {
+      remember(keyGroup, namespace, byKey);
+    }
+    return byKey;
   }
 
-  void put(int keyGroup, K key, N namespace, S entry) {
-    writableKeyGroup(keyGroup).computeIfAbsent(namespace, n -> new HashMap<>()).put(key, entry);
-  }
-
-  void remove(int keyGroup, K key, N namespace) {
-    HashMap<N, HashMap<K, S>> byNamespace = keyGroups.get(keyGroup - firstKeyGroup);
-    if (byNamespace == null) {
-      return;
-    }
-    HashMap<K, S> byKey = byNamespace.get(namespace);
-    if (byKey != null && byKey.remove(key) != null && byKey.isEmpty()) {
-      byNamespace.remove(namespace);
-    }
+  private void remember(int keyGroup, N namespace, HashMap<K, S> byKey) {
+    lastKeyGroup = keyGroup;
+    lastNamespace = namespace;
+    lastByKey = byKey;
   }
 
   private HashMap<N, HashMap<K, S>> writableKeyGroup(int keyGroup) {
