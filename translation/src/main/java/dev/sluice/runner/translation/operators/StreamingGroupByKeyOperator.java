@@ -94,10 +94,14 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
   private transient SystemReduceFn<K, V, ?, ?, W> reduceFn;
   private transient CounterCell droppedDueToLateness;
   private transient long emittedWatermark;
+  private transient long allowedLatenessMillis;
   /**
-   * ReduceFnRunners by key, most recently used last, so that an element or timer does not
-   * build a new one: building one reads and deep-copies the key's whole active-window set
-   * (merging windows), which made each element cost O(windows of its key). See {@link #runner}.
+   * ReduceFnRunners by key, oldest first, so that an element or timer does not build a new one:
+   * building one reads and deep-copies the key's whole active-window set (merging windows),
+   * which made each element cost O(windows of its key). See {@link #runner}. Insertion order,
+   * not access order: a lookup then writes nothing (relinking the entry on every element cost
+   * as much as the lookup), and a key evicted while still in use costs one rebuild per
+   * {@value #MAX_CACHED_RUNNERS} new keys.
    */
   private transient LinkedHashMap<EncodedKey, CachedRunner<K, V, W>> runners;
   /** The state tag under which MergingActiveWindowSet keeps a key's windows (merging windows only). */
@@ -163,7 +167,8 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
         .getContainer(stepName)
         .getCounter(MetricName.named(LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
     emittedWatermark = Watermarks.MIN;
-    runners = new LinkedHashMap<>(256, 0.75f, true) {
+    allowedLatenessMillis = windowingStrategy.getAllowedLateness().getMillis();
+    runners = new LinkedHashMap<>(256, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<EncodedKey, CachedRunner<K, V, W>> eldest) {
         return size() > MAX_CACHED_RUNNERS;
@@ -200,14 +205,35 @@ public final class StreamingGroupByKeyOperator<K, V, W extends BoundedWindow> ex
     }
     backend.setCurrentKey(encodedKey);
     timerInternals.onInput();
-    Iterable<WindowedValue<V>> onTime = LateDataUtils.dropExpiredWindows(
-        key, List.of(element), timerInternals, windowingStrategy, droppedDueToLateness);
+    Iterable<WindowedValue<V>> onTime = inOneLiveWindow(element)
+        ? List.of(element)
+        : LateDataUtils.dropExpiredWindows(
+            key, List.of(element), timerInternals, windowingStrategy, droppedDueToLateness);
     if (onTime.iterator().hasNext()) {
       CachedRunner<K, V, W> runner = cached != null ? cached : runner(key, encodedKey);
       runner.runner.processElements(onTime);
       persist(runner, encodedKey);
     }
     timerInternals.scheduleProcessingTimeWakeUp();
+  }
+
+  /**
+   * Whether the element is in one window that is not expired, i.e. {@link
+   * LateDataUtils#dropExpiredWindows} would pass it on as it is: the common case, checked
+   * without that method's iterator views and exploded copy. False sends it the slow way.
+   */
+  private boolean inOneLiveWindow(WindowedValue<V> element) {
+    if (element.getWindows().size() != 1) {
+      return false;
+    }
+    long maxTimestamp = element.getWindows().iterator().next().maxTimestamp().getMillis();
+    long expiresAfter;
+    try {
+      expiresAfter = Math.addExact(maxTimestamp, allowedLatenessMillis);
+    } catch (ArithmeticException e) {
+      return false;
+    }
+    return expiresAfter >= timerInternals.currentInputWatermarkTime().getMillis();
   }
 
   /** A timer of the current key fired (event time from onWatermark, processing time from a callback). */

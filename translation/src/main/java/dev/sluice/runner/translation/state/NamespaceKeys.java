@@ -3,6 +3,7 @@ package dev.sluice.runner.translation.state;
 import java.util.HashMap;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 
 /**
@@ -38,6 +39,16 @@ final class NamespaceKeys {
   private final long[] intervalEnds = new long[INTERVAL_SLOTS];
   private final int[] intervalTriggers = new int[INTERVAL_SLOTS];
   private final String[] intervalKeys = new String[INTERVAL_SLOTS];
+  /**
+   * The global window's keys, as a window namespace and per trigger index: hashing a global
+   * window namespace to look it up in {@link #keys} costs more than the state access it names
+   * (Objects.hash over the window's structural value), and a step in the global window (e.g. a
+   * Combine.perKey with a processing-time trigger) asks for them several times per element.
+   * All global window namespaces of one operator are equal (one window coder), so the first
+   * key made stands for all.
+   */
+  private String globalWindowKey;
+  private final String[] globalTriggerKeys = new String[64];
 
   String of(StateNamespace namespace) {
     if (namespace instanceof StateNamespaces.WindowNamespace<?> w
@@ -47,6 +58,24 @@ final class NamespaceKeys {
     if (namespace instanceof StateNamespaces.WindowAndTriggerNamespace<?> wt
         && wt.getWindow().getClass() == IntervalWindow.class) {
       return intervalKeyOf((IntervalWindow) wt.getWindow(), wt.getTriggerIndex());
+    }
+    if (namespace instanceof StateNamespaces.WindowNamespace<?> w
+        && w.getWindow() instanceof GlobalWindow) {
+      if (globalWindowKey == null) {
+        globalWindowKey = namespace.stringKey();
+      }
+      return globalWindowKey;
+    }
+    if (namespace instanceof StateNamespaces.WindowAndTriggerNamespace<?> wt
+        && wt.getWindow() instanceof GlobalWindow
+        && wt.getTriggerIndex() >= 0
+        && wt.getTriggerIndex() < globalTriggerKeys.length) {
+      String key = globalTriggerKeys[wt.getTriggerIndex()];
+      if (key == null) {
+        key = namespace.stringKey();
+        globalTriggerKeys[wt.getTriggerIndex()] = key;
+      }
+      return key;
     }
     String key = keys.get(namespace);
     if (key == null) {

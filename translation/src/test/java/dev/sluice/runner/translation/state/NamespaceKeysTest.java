@@ -32,4 +32,19 @@ class NamespaceKeysTest {
     assertThat(seen).doesNotContain(keys.of(StateNamespaces.global()),
         keys.of(StateNamespaces.window(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE)));
   }
+
+  @Test
+  void shouldGiveGlobalWindowNamespacesTheirStringKeys() {
+    StateNamespace global = StateNamespaces.global();
+    StateNamespace globalWindow = StateNamespaces.window(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE);
+    assertThat(keys.of(global)).isEqualTo(global.stringKey());
+    assertThat(keys.of(globalWindow)).isEqualTo(globalWindow.stringKey()).isSameAs(keys.of(globalWindow));
+    Set<String> seen = new HashSet<>(Set.of(keys.of(global), keys.of(globalWindow)));
+    assertThat(seen).hasSize(2); // the global namespace is not the global window's
+    for (int index : new int[] {0, 1, 7, 63, 64, 500}) { // 64 and up: past the per-index table
+      StateNamespace trigger = StateNamespaces.windowAndTrigger(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE, index);
+      assertThat(keys.of(trigger)).isEqualTo(trigger.stringKey()).isEqualTo(keys.of(trigger));
+      assertThat(seen.add(keys.of(trigger))).as("key of trigger index %s is new", index).isTrue();
+    }
+  }
 }
