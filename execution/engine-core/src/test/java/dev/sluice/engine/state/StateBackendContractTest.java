@@ -307,6 +307,48 @@ public abstract class StateBackendContractTest {
     assertThat(fired.events).isEmpty();
   }
 
+  @Test
+  void shouldSeeEveryWriteWhenOneKeyAndNamespaceAreUsedRepeatedly() throws Exception {
+    // The same key and namespace objects read and written in a row (as an operator does per
+    // element), interleaved with other keys, other namespaces, clears, and equal other instances.
+    KeyedStateBackend<String> backend = backend();
+    String key = "key-" + 7;
+    String window = "window-" + 1;
+    ValueState<Long> count = backend.getState(COUNT, STRING, window);
+    ValueState<Long> otherWindow = backend.getState(COUNT, STRING, "window-" + 2);
+    for (long i = 1; i <= 5; i++) {
+      backend.setCurrentKey(key);
+      Long before = count.value();
+      count.update(before == null ? 1L : before + 1);
+      otherWindow.update(-i);
+      assertThat(count.value()).isEqualTo(i);
+      backend.setCurrentKey("other-" + i);
+      assertThat(count.value()).isNull();
+      count.update(100 + i);
+    }
+    backend.setCurrentKey(new String(key)); // equal, not the same instance
+    assertThat(count.value()).isEqualTo(5L);
+    assertThat(backend.getState(COUNT, STRING, new String(window)).value()).isEqualTo(5L);
+    count.clear();
+    assertThat(count.value()).isNull();
+    backend.setCurrentKey(key);
+    assertThat(count.value()).isNull();
+    assertThat(otherWindow.value()).isEqualTo(-5L);
+    count.update(42L);
+    otherWindow.clear();
+    assertThat(count.value()).isEqualTo(42L);
+    assertThat(otherWindow.value()).isNull();
+    assertThat(backend.keys(COUNT.name(), window)).contains(key, "other-1", "other-5");
+
+    KeyedStateBackend<String> restored = backend(ALL, List.of(backend.snapshot(1).run()));
+    ValueState<Long> restoredCount = restored.getState(COUNT, STRING, window);
+    restored.setCurrentKey(key);
+    assertThat(restoredCount.value()).isEqualTo(42L);
+    assertThat(restored.getState(COUNT, STRING, "window-2").value()).isNull();
+    restored.setCurrentKey("other-3");
+    assertThat(restoredCount.value()).isEqualTo(103L);
+  }
+
   // ---- snapshot and restore --------------------------------------------------------------
 
   @Test
