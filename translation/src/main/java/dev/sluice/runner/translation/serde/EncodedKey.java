@@ -15,22 +15,17 @@ public final class EncodedKey implements Serializable, Comparable<EncodedKey> {
 
   public EncodedKey(byte[] bytes) {
     this.bytes = bytes;
-    this.hash = hash(bytes, 0, bytes.length);
+    this.hash = Arrays.hashCode(bytes);
   }
 
   /**
    * The {@link #hashCode()} an {@code EncodedKey} of {@code bytes[offset, offset + length)} would
-   * have, without copying the range: FNV-1a (32 bit) of the bytes. Not {@link
-   * Arrays#hashCode(byte[])}: its {@code 31 * h + b} maps the short encodings typical of keys
-   * onto few values (varint longs 1,000..21,000: 7,899 distinct hashes for 20,000 keys, up to 12
-   * keys in one HashMap bucket), which made every keyed-state and timer lookup compare arrays;
-   * FNV-1a gives them 20,000 distinct hashes. The hash also picks the key group (the routing of
-   * HASH edges), so every producer of key hashes must call this method.
+   * have ({@link Arrays#hashCode(byte[])} of that range), without copying the range.
    */
   public static int hash(byte[] bytes, int offset, int length) {
-    int h = 0x811c9dc5;
+    int h = 1;
     for (int i = offset; i < offset + length; i++) {
-      h = (h ^ (bytes[i] & 0xff)) * 0x01000193;
+      h = 31 * h + bytes[i];
     }
     return h;
   }
