@@ -51,24 +51,18 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * until the pane fires; any windowing and trigger. Needs no side inputs and an accumulator coder.
  * Where pre-combining cannot change what panes contain ({@link #liftableInStreaming}), the combine
  * is lifted there too: a {@link PartialCombineOperator} chained after the producer folds inputs into
- * partial accumulators (flushed every {@value #STREAMING_FLUSH_MILLIS} ms of processing time, before
- * any watermark that would pass them, and on size), and the GroupByKey merges partials
+ * partial accumulators (flushed, if the trigger has processing-time parts, after a tenth of
+ * their shortest delay ({@link #streamingFlushMillis}), before any watermark that would pass them, and on size), and the GroupByKey merges partials
  * ({@link AccumulatorMergingFn}).
  */
 public final class CombinePerKeyTranslator<K, InputT, OutputT>
     implements TransformTranslator<Combine.PerKey<K, InputT, OutputT>> {
 
   /**
-   * Streaming: longest time (ms) a partial accumulator is held before the shuffle, i.e. how much
-   * later than its first input a processing-time or early pane may see it.
-   */
-  static final long STREAMING_FLUSH_MILLIS = 100;
-
-  /**
    * Streaming: the shortest processing-time delay of a trigger under which a combine is still
-   * lifted. A partial is normally held at most {@link #STREAMING_FLUSH_MILLIS}, but longer while
-   * the producing task is busy (its flush runs on the task thread), so a pane whose delay is short
-   * would visibly come later or hold less; against a delay this long the shift is noise.
+   * lifted. A partial is held for a tenth of the trigger's shortest delay (so a pane sees its
+   * inputs at most that much later), but longer while the producing task is busy (its flush runs on
+   * the task thread), so with a short delay a pane would visibly come later or hold less.
    */
   static final long STREAMING_MIN_PROCESSING_DELAY_MILLIS = 1000;
 
@@ -152,9 +146,10 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
       return;
     }
     TimestampCombiner timestampCombiner = windowing.getTimestampCombiner();
+    long flushMillis = streamingFlushMillis(windowing.getTrigger());
     int partial = context.addOperator(name + " (partial)",
         () -> new PartialCombineOperator<K, InputT, Object>(
-            keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, STREAMING_FLUSH_MILLIS),
+            keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
     Coder<Object> partialCoder = (Coder<Object>) accumCoder;
@@ -209,14 +204,39 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
   }
 
   private static boolean delaysLongEnough(AfterProcessingTime trigger) {
+    return delayMillis(trigger) >= STREAMING_MIN_PROCESSING_DELAY_MILLIS;
+  }
+
+  /** The total delay of a processing-time trigger; -1 if it is aligned to a period. */
+  private static long delayMillis(AfterProcessingTime trigger) {
     long delay = 0;
     for (TimestampTransform transform : trigger.getTimestampTransforms()) {
       if (!(transform instanceof TimestampTransform.Delay d)) {
-        return false; // aligned to a period: a held partial could land in the next period's pane
+        return -1; // aligned to a period: a held partial could land in the next period's pane
       }
       delay += d.getDelay().getMillis();
     }
-    return delay >= STREAMING_MIN_PROCESSING_DELAY_MILLIS;
+    return delay;
+  }
+
+  /**
+   * How long (ms of processing time) a lifted streaming combine holds partials: a tenth of the
+   * shortest processing-time delay in the (liftable) trigger, or 0 (never on time, only on size,
+   * watermark and end) when nothing in the trigger looks at processing time: then a partial held
+   * longer changes no pane, since it always reaches the GroupByKey before the watermark that
+   * would fire or expire its window.
+   */
+  static long streamingFlushMillis(Trigger trigger) {
+    long shortest = shortestDelayMillis(trigger);
+    return shortest == Long.MAX_VALUE ? 0 : Math.max(1, shortest / 10);
+  }
+
+  private static long shortestDelayMillis(Trigger trigger) {
+    long shortest = trigger instanceof AfterProcessingTime processingTime ? delayMillis(processingTime) : Long.MAX_VALUE;
+    for (Trigger sub : trigger.subTriggers()) {
+      shortest = Math.min(shortest, shortestDelayMillis(sub));
+    }
+    return shortest;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -31,6 +31,7 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
@@ -114,6 +115,19 @@ class GroupingTranslationTest {
         .triggering(AfterWatermark.pastEndOfWindow().withEarlyFirings(AfterPane.elementCountAtLeast(2)))
         .withAllowedLateness(Duration.ZERO).discardingFiredPanes())).isFalse();
     assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(Sessions.withGapDuration(Duration.millis(10))))).isFalse();
+  }
+
+  @Test
+  void shouldHoldStreamingPartialsForATenthOfTheShortestProcessingTimeDelayOnly() {
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(DefaultTrigger.of())).isZero();
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(AfterWatermark.pastEndOfWindow())).isZero();
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(
+        Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(10)))))
+        .isEqualTo(1000);
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(AfterWatermark.pastEndOfWindow()
+        .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(5)))
+        .withLateFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(1)))))
+        .isEqualTo(100);
   }
 
   private static boolean streamingSumIsLifted(Window<KV<String, Integer>> window) {
