@@ -151,4 +151,10 @@ public final class TranslationContext {
     builder.connect(sourceNode, port, targetNode, input, partitioning,
         new CoderTypeSerializer<>(WindowedValue.getFullCoder(elementCoder, windowCoder)));
   }
+
+  /** Feeds output {@code port} of {@code sourceNode} into input {@code input} of {@code targetNode}, written by {@code serializer}. */
+  public void connect(
+      int sourceNode, int port, int targetNode, int input, Partitioning partitioning, TypeSerializer<?> serializer) {
+    builder.connect(sourceNode, port, targetNode, input, partitioning, serializer);
+  }
 }

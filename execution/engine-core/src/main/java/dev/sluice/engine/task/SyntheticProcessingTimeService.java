@@ -45,6 +45,11 @@ final class SyntheticProcessingTimeService implements ProcessingTimeService {
   }
 
   @Override
+  public boolean synthetic() {
+    return true;
+  }
+
+  @Override
   public Cancellable registerTimer(long time, ProcessingTimeCallback callback) {
     if (shutdown) {
       return () -> {};

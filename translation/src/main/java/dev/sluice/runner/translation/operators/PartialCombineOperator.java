@@ -3,7 +3,8 @@ package dev.sluice.runner.translation.operators;
 import dev.sluice.engine.api.AbstractOperator;
 import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
-import dev.sluice.runner.translation.serde.EncodedKey;
+import dev.sluice.engine.api.ProcessingTimeService;
+import dev.sluice.engine.api.Watermarks;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -13,7 +14,6 @@ import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
@@ -26,13 +26,26 @@ import org.joda.time.Instant;
  * <p>Input: {@code WindowedValue<KV<K, InputT>>} in non-merging windows. Output (port 0): one
  * {@code WindowedValue<KV<K, AccumT>>} per (key, window) in that single window; its timestamp is
  * the windowing strategy's {@link TimestampCombiner} over the inputs' timestamps (already
- * assigned to the window), so the final combine can merge it further.
+ * assigned to the window), so the receiving side can merge it further.
  *
- * <h3>Memory</h3>
- * When the table holds more than {@code maxEntries} (key, window) pairs it emits them all and
- * starts over: a partial may then be emitted several times for a key, which the final combine
- * merges. Before any watermark is forwarded the table is flushed: the output watermark never
- * passes a timestamp still held here.
+ * <h3>When partials are emitted (flushed)</h3>
+ * <ul>
+ *   <li>when the table holds more than {@code maxEntries} (key, window) pairs (memory bound; a key
+ *       may then be emitted several times, which the receiving side merges);
+ *   <li>before a watermark is forwarded that passes the earliest timestamp held: downstream, no
+ *       partial ever arrives behind a watermark that its inputs did not arrive behind (so nothing
+ *       becomes late or loses its watermark hold by waiting here). With the default
+ *       {@code END_OF_WINDOW} timestamps that is only when a window's end passes, so the
+ *       frequent watermarks of a streaming source do not defeat the combining;
+ *   <li>streaming ({@code flushIntervalMillis > 0}): once {@code flushIntervalMillis} of processing
+ *       time has passed since the first input held, so triggered panes downstream are late by at
+ *       most that much; on synthetic processing time (TestStream) before processing time moves at
+ *       all, so every pane is what it would be without this operator;
+ *   <li>at the end of input ({@code finish}).
+ * </ul>
+ * An input in a window that has already expired by the input watermark (late data) is passed on
+ * at once as a partial of its own, so that late panes fire per late input as they would without
+ * this operator.
  */
 public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOperator {
 
@@ -44,32 +57,55 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
   private final TimestampCombiner timestampCombiner;
   private final SerializablePipelineOptions options;
   private final int maxEntries;
+  private final long flushIntervalMillis;
 
   private transient CombineFn<InputT, AccumT, ?> combineFn;
+  private transient boolean keyConsistentWithEquals;
   /**
    * Accumulators being built. State: one accumulator and combined timestamp per (key, window).
-   * Lifetime: until the next flush (size bound, watermark or finish).
+   * Lifetime: until the next flush.
    */
   private transient Map<WindowedKey, Partial<K, AccumT>> table;
+  /** A lower bound of the timestamps of the partials held; MAX when none is held. */
+  private transient long earliestHeld;
+  private transient ProcessingTimeService.Cancellable flushTimer;
 
+  /** Batch: flushed on size, before watermarks and at the end of input only. */
   public PartialCombineOperator(
       Coder<K> keyCoder,
       GlobalCombineFn<?, ?, ?> fn,
       TimestampCombiner timestampCombiner,
       SerializablePipelineOptions options,
       int maxEntries) {
+    this(keyCoder, fn, timestampCombiner, options, maxEntries, 0);
+  }
+
+  /**
+   * @param flushIntervalMillis streaming: processing time (ms) after which held partials are
+   *     emitted; 0 or less: never on time (batch)
+   */
+  public PartialCombineOperator(
+      Coder<K> keyCoder,
+      GlobalCombineFn<?, ?, ?> fn,
+      TimestampCombiner timestampCombiner,
+      SerializablePipelineOptions options,
+      int maxEntries,
+      long flushIntervalMillis) {
     this.keyCoder = keyCoder;
     this.fn = fn;
     this.timestampCombiner = timestampCombiner;
     this.options = options;
     this.maxEntries = maxEntries;
+    this.flushIntervalMillis = flushIntervalMillis;
   }
 
   @Override
   public void open(OperatorContext context, Output output) throws Exception {
     super.open(context, output);
     combineFn = CombineFns.bind(fn, options.get());
+    keyConsistentWithEquals = keyCoder.consistentWithEquals();
     table = new HashMap<>();
+    earliestHeld = Watermarks.MAX;
   }
 
   @Override
@@ -77,32 +113,67 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
   public void processElement(int input, Object value, long timestamp) throws Exception {
     WindowedValue<KV<K, InputT>> wv = (WindowedValue<KV<K, InputT>>) value;
     K key = wv.getValue().getKey();
-    EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    Object structuralKey = null;
     for (BoundedWindow window : wv.getWindows()) {
       Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
-      Partial<K, AccumT> p = table.get(new WindowedKey(encoded, window));
+      if (window.maxTimestamp().getMillis() < currentInputWatermark()) {
+        emitLate(key, wv.getValue().getValue(), assigned, window);
+        continue;
+      }
+      if (structuralKey == null) {
+        structuralKey = WindowedKey.structural(keyCoder, keyConsistentWithEquals, key);
+      }
+      WindowedKey windowedKey = new WindowedKey(structuralKey, window);
+      Partial<K, AccumT> p = table.get(windowedKey);
       if (p == null) {
         p = new Partial<>(key, combineFn.createAccumulator(), assigned);
-        table.put(new WindowedKey(encoded, window), p);
+        table.put(windowedKey, p);
       } else {
         p.timestamp = timestampCombiner.combine(p.timestamp, assigned);
       }
+      earliestHeld = Math.min(earliestHeld, assigned.getMillis());
       p.accumulator = combineFn.addInput(p.accumulator, wv.getValue().getValue());
     }
     if (table.size() > maxEntries) {
       flush();
+    } else if (flushIntervalMillis > 0 && flushTimer == null && !table.isEmpty()) {
+      scheduleFlush();
     }
+  }
+
+  private void emitLate(K key, InputT input, Instant timestamp, BoundedWindow window) {
+    AccumT accumulator = combineFn.compact(combineFn.addInput(combineFn.createAccumulator(), input));
+    output.emit(0, WindowedValue.of(KV.of(key, accumulator), timestamp, window, PaneInfo.NO_FIRING), timestamp.getMillis());
+  }
+
+  private void scheduleFlush() {
+    ProcessingTimeService time = context.processingTimeService();
+    long delay = time.synthetic() ? 1 : flushIntervalMillis;
+    flushTimer = time.registerTimer(time.currentTime() + delay, now -> {
+      flushTimer = null;
+      flush();
+    });
   }
 
   @Override
   protected void onWatermark(long watermark) throws Exception {
-    flush();
+    if (earliestHeld < watermark) {
+      flush();
+    }
     output.emitWatermark(watermark);
   }
 
   @Override
   public void finish() throws Exception {
     flush();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (flushTimer != null) {
+      flushTimer.cancel();
+      flushTimer = null;
+    }
   }
 
   private void flush() {
@@ -113,6 +184,7 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
           p.timestamp.getMillis());
     }
     table.clear();
+    earliestHeld = Watermarks.MAX;
   }
 
   /** One (key, window)'s accumulator, mutable in place. */

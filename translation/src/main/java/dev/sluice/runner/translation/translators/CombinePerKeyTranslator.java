@@ -3,6 +3,7 @@ package dev.sluice.runner.translation.translators;
 import dev.sluice.engine.graph.Partitioning;
 import dev.sluice.runner.translation.TransformTranslator;
 import dev.sluice.runner.translation.TranslationContext;
+import dev.sluice.runner.translation.operators.AccumulatorMergingFn;
 import dev.sluice.runner.translation.operators.FinalCombineOperator;
 import dev.sluice.runner.translation.operators.PartialCombineOperator;
 import dev.sluice.runner.translation.operators.StreamingGroupByKeyOperator;
@@ -16,8 +17,18 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.AfterAll;
+import org.apache.beam.sdk.transforms.windowing.AfterEach;
+import org.apache.beam.sdk.transforms.windowing.AfterFirst;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.Never;
+import org.apache.beam.sdk.transforms.windowing.OrFinallyTrigger;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.TimestampTransform;
 import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
@@ -38,9 +49,25 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * GroupByKey, whose ReduceFnRunner keeps one accumulator per key and window
  * ({@code SystemReduceFn.combining}, as Beam's Flink runner does) instead of buffering every value
  * until the pane fires; any windowing and trigger. Needs no side inputs and an accumulator coder.
+ * Where pre-combining cannot change what panes contain ({@link #liftableInStreaming}), the combine
+ * is lifted there too: a {@link PartialCombineOperator} chained after the producer folds inputs into
+ * partial accumulators (flushed, if the trigger has processing-time parts, after a tenth of
+ * their shortest delay ({@link #streamingFlushMillis}), before any watermark that would pass them, and on size), and the GroupByKey merges partials
+ * ({@link AccumulatorMergingFn}).
  */
 public final class CombinePerKeyTranslator<K, InputT, OutputT>
     implements TransformTranslator<Combine.PerKey<K, InputT, OutputT>> {
+
+  /**
+   * Streaming: the shortest processing-time delay of a trigger under which a combine is still
+   * lifted. A partial is held for a tenth of the trigger's shortest delay (so a pane sees its
+   * inputs at most that much later), but longer while the producing task is busy (its flush runs on
+   * the task thread), so with a short delay a pane would visibly come later or hold less.
+   */
+  static final long STREAMING_MIN_PROCESSING_DELAY_MILLIS = 1000;
+
+  /** Streaming: (key, window) partials held per pre-combining subtask before they are flushed. */
+  static final int STREAMING_MAX_ENTRIES = 50_000;
 
   @Override
   public boolean canTranslate(Combine.PerKey<K, InputT, OutputT> transform, TranslationContext context) {
@@ -102,17 +129,114 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
       SerializablePipelineOptions options) {
     PCollection<KV<K, InputT>> input = context.mainInput();
     WindowingStrategy<?, BoundedWindow> windowing = (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
-    AppliedCombineFn<K, InputT, ?, OutputT> applied = AppliedCombineFn.withAccumulatorCoder(
-        (GlobalCombineFn) transform.getFn(), (Coder) accumCoder, List.of(), kvCoder, windowing);
     Coder<K> keyCoder = kvCoder.getKeyCoder();
-    Coder<InputT> valueCoder = kvCoder.getValueCoder();
+    Coder<? extends BoundedWindow> windowCoder = windowing.getWindowFn().windowCoder();
     String name = context.currentName();
+    GlobalCombineFn<?, ?, ?> fn = transform.getFn();
+    if (!liftableInStreaming(windowing)) {
+      Coder<InputT> valueCoder = kvCoder.getValueCoder();
+      AppliedCombineFn<K, InputT, ?, OutputT> applied = AppliedCombineFn.withAccumulatorCoder(
+          (GlobalCombineFn) fn, (Coder) accumCoder, List.of(), kvCoder, windowing);
+      int node = context.addOperator(name,
+          () -> StreamingGroupByKeyOperator.combining(name, keyCoder, valueCoder, applied, windowing, options),
+          context.parallelism(), 1, 1);
+      context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)),
+          new KeyedStreamSerializer<>(keyCoder, WindowedValue.getFullCoder(valueCoder, windowCoder)));
+      context.setProducer(context.output(), node, 0);
+      return;
+    }
+    TimestampCombiner timestampCombiner = windowing.getTimestampCombiner();
+    long flushMillis = streamingFlushMillis(windowing.getTrigger());
+    int partial = context.addOperator(name + " (partial)",
+        () -> new PartialCombineOperator<K, InputT, Object>(
+            keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis),
+        context.producerParallelism(input), 1, 1);
+    context.connect(input, partial, 0, Partitioning.forward());
+    Coder<Object> partialCoder = (Coder<Object>) accumCoder;
+    AppliedCombineFn<K, Object, ?, OutputT> merging = AppliedCombineFn.withAccumulatorCoder(
+        new AccumulatorMergingFn<Object, OutputT>(fn, options), partialCoder, List.of(),
+        KvCoder.of(keyCoder, partialCoder), windowing);
     int node = context.addOperator(name,
-        () -> StreamingGroupByKeyOperator.combining(name, keyCoder, valueCoder, applied, windowing, options),
+        () -> StreamingGroupByKeyOperator.combining(name, keyCoder, partialCoder, merging, windowing, options),
         context.parallelism(), 1, 1);
-    context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)), new KeyedStreamSerializer<>(
-        keyCoder, WindowedValue.getFullCoder(valueCoder, windowing.getWindowFn().windowCoder())));
+    context.connect(partial, 0, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)),
+        new KeyedStreamSerializer<>(keyCoder, WindowedValue.getFullCoder(partialCoder, windowCoder)));
     context.setProducer(context.output(), node, 0);
+  }
+
+  /**
+   * Whether pre-combining before the shuffle leaves every pane as it would be without it:
+   * non-merging windows (merging needs the merged window set, which only the GroupByKey knows),
+   * and a trigger that never counts elements ({@code AfterPane.elementCountAtLeast} would count
+   * partials) nor fires on synchronized processing time (a continuation trigger, which follows
+   * its upstream's panes one by one), and whose processing-time parts wait at least
+   * {@value #STREAMING_MIN_PROCESSING_DELAY_MILLIS} ms after the first element and are not aligned
+   * to a period (see that constant). Watermark triggers and composites of these are fine: partials
+   * reach the GroupByKey before any watermark that would pass them.
+   */
+  static boolean liftableInStreaming(WindowingStrategy<?, ?> windowing) {
+    return windowing.getWindowFn().isNonMerging() && countsNeitherElementsNorSynchronizedTime(windowing.getTrigger());
+  }
+
+  private static boolean countsNeitherElementsNorSynchronizedTime(Trigger trigger) {
+    boolean known = trigger instanceof DefaultTrigger
+        || trigger instanceof AfterWatermark.FromEndOfWindow
+        || trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate
+        || trigger instanceof AfterProcessingTime
+        || trigger instanceof Repeatedly
+        || trigger instanceof AfterFirst
+        || trigger instanceof AfterAll
+        || trigger instanceof AfterEach
+        || trigger instanceof OrFinallyTrigger
+        || trigger instanceof Never.NeverTrigger;
+    if (!known) {
+      return false;
+    }
+    if (trigger instanceof AfterProcessingTime processingTime && !delaysLongEnough(processingTime)) {
+      return false;
+    }
+    for (Trigger sub : trigger.subTriggers()) {
+      if (!countsNeitherElementsNorSynchronizedTime(sub)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean delaysLongEnough(AfterProcessingTime trigger) {
+    return delayMillis(trigger) >= STREAMING_MIN_PROCESSING_DELAY_MILLIS;
+  }
+
+  /** The total delay of a processing-time trigger; -1 if it is aligned to a period. */
+  private static long delayMillis(AfterProcessingTime trigger) {
+    long delay = 0;
+    for (TimestampTransform transform : trigger.getTimestampTransforms()) {
+      if (!(transform instanceof TimestampTransform.Delay d)) {
+        return -1; // aligned to a period: a held partial could land in the next period's pane
+      }
+      delay += d.getDelay().getMillis();
+    }
+    return delay;
+  }
+
+  /**
+   * How long (ms of processing time) a lifted streaming combine holds partials: a tenth of the
+   * shortest processing-time delay in the (liftable) trigger, or 0 (never on time, only on size,
+   * watermark and end) when nothing in the trigger looks at processing time: then a partial held
+   * longer changes no pane, since it always reaches the GroupByKey before the watermark that
+   * would fire or expire its window.
+   */
+  static long streamingFlushMillis(Trigger trigger) {
+    long shortest = shortestDelayMillis(trigger);
+    return shortest == Long.MAX_VALUE ? 0 : Math.max(1, shortest / 10);
+  }
+
+  private static long shortestDelayMillis(Trigger trigger) {
+    long shortest = trigger instanceof AfterProcessingTime processingTime ? delayMillis(processingTime) : Long.MAX_VALUE;
+    for (Trigger sub : trigger.subTriggers()) {
+      shortest = Math.min(shortest, shortestDelayMillis(sub));
+    }
+    return shortest;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -146,6 +146,89 @@ class CombineOperatorsTest {
     }
   }
 
+  @Test
+  void shouldHoldStreamingPartialsForTheFlushInterval() throws Exception {
+    try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.END_OF_WINDOW))) {
+      long start = h.processingTime();
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 1)), Watermarks.MIN);
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 2)), Watermarks.MIN);
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("b", 4)), Watermarks.MIN);
+      h.advanceProcessingTime(start + FLUSH_MILLIS - 1);
+      assertThat(h.emitted()).isEmpty();
+
+      h.advanceProcessingTime(start + FLUSH_MILLIS);
+      assertThat(sums(h)).containsExactlyInAnyOrder("a=3", "b=4");
+
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 8)), Watermarks.MIN);
+      assertThat(h.pendingProcessingTimers()).isEqualTo(1);
+      h.finish();
+      assertThat(sums(h)).containsExactlyInAnyOrder("a=3", "b=4", "a=8");
+    }
+  }
+
+  @Test
+  void shouldReleaseStreamingPartialsBeforeSyntheticTimeMovesAtAll() throws Exception {
+    try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.END_OF_WINDOW)).syntheticProcessingTime()) {
+      long start = h.processingTime();
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 1)), Watermarks.MIN);
+      h.process(0, WindowedValue.valueInGlobalWindow(KV.of("a", 2)), Watermarks.MIN);
+      assertThat(h.emitted()).isEmpty();
+      h.advanceProcessingTime(start + 1);
+      assertThat(sums(h)).containsExactly("a=3");
+    }
+  }
+
+  @Test
+  void shouldForwardWatermarksThatPassNothingHeldWithoutFlushing() throws Exception {
+    FixedWindows windows = FixedWindows.of(Duration.millis(10));
+    try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.END_OF_WINDOW))) {
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 1, 2);
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 2, 7);
+      h.watermark(0, 8); // window [0, 10) ends at 9: nothing held is behind 8
+      assertThat(h.watermarks()).containsExactly(8L);
+      assertThat(h.emitted()).isEmpty();
+      h.watermark(0, 10);
+      assertThat(sums(h)).containsExactly("a=3");
+      assertThat(h.emitted().get(0).timestamp()).isEqualTo(9L);
+      assertThat(h.watermarks()).containsExactly(8L, 10L);
+    }
+    try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.EARLIEST))) {
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 1, 2);
+      h.watermark(0, 3); // the partial's EARLIEST timestamp 2 would be behind it
+      assertThat(sums(h)).containsExactly("a=1");
+      assertThat(h.watermarks()).containsExactly(3L);
+    }
+  }
+
+  @Test
+  void shouldPassLateInputsOnOneByOne() throws Exception {
+    FixedWindows windows = FixedWindows.of(Duration.millis(10));
+    try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.END_OF_WINDOW))) {
+      h.watermark(0, 20);
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 1, 2);
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 2, 3);
+      BatchGroupByKeyOperatorTest.feed(h, windows, "a", 4, 25); // on time: held
+      assertThat(sums(h)).containsExactly("a=1", "a=2");
+    }
+  }
+
+  private static final long FLUSH_MILLIS = 100;
+
+  private static PartialCombineOperator<String, Integer, Object> streamingPartial(TimestampCombiner tc) {
+    return new PartialCombineOperator<>(StringUtf8Coder.of(), Sum.ofIntegers(), tc, OPTIONS, 100, FLUSH_MILLIS);
+  }
+
+  /** The emitted partials of a Sum as key=sum (Sum's accumulator is an int[1]). */
+  @SuppressWarnings("unchecked")
+  private static List<String> sums(OperatorHarness h) {
+    List<String> out = new ArrayList<>();
+    for (Object o : h.values(0)) {
+      KV<String, int[]> kv = ((WindowedValue<KV<String, int[]>>) o).getValue();
+      out.add(kv.getKey() + "=" + kv.getValue()[0]);
+    }
+    return out;
+  }
+
   // ---- helpers ----
 
   /**

@@ -41,6 +41,8 @@ public final class OperatorHarness implements AutoCloseable {
   private final Output output;
   /** Manual processing time; starts at the wall clock, moved only by {@link #advanceProcessingTime}. */
   private long processingTime = System.currentTimeMillis();
+  /** What the processing-time service says of itself ({@link ProcessingTimeService#synthetic()}). */
+  private boolean syntheticProcessingTime;
 
   private record PendingTimer(long time, long sequence, ProcessingTimeService.ProcessingTimeCallback callback) {}
   private final File tempDir;
@@ -136,6 +138,12 @@ public final class OperatorHarness implements AutoCloseable {
     return this;
   }
 
+  /** From now on the operator's processing-time service reports synthetic time (as in a TestStream job). */
+  public OperatorHarness syntheticProcessingTime() {
+    syntheticProcessingTime = true;
+    return this;
+  }
+
   public long processingTime() {
     return processingTime;
   }
@@ -218,6 +226,7 @@ public final class OperatorHarness implements AutoCloseable {
     public ProcessingTimeService processingTimeService() {
       return new ProcessingTimeService() {
         @Override public long currentTime() { return processingTime; }
+        @Override public boolean synthetic() { return syntheticProcessingTime; }
         @Override public Cancellable registerTimer(long time, ProcessingTimeCallback callback) {
           PendingTimer timer = new PendingTimer(time, timerSequence++, callback);
           processingTimers.add(timer);

@@ -28,7 +28,13 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Redistribute;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
@@ -84,6 +90,54 @@ class GroupingTranslationTest {
     assertThat(names(graph)).noneMatch(n -> n.contains("(partial)"));
     JobVertex gbk = vertexNamed(graph, "Sum/GroupByKey");
     assertThat(graph.edge(gbk.inputEdges().get(0)).partitioning()).isInstanceOf(Partitioning.Hash.class);
+  }
+
+  @Test
+  void shouldLiftTheCombineInStreamingUnlessPartialsCouldChangeThePanes() {
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(FixedWindows.of(Duration.millis(10))))).isTrue();
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(new GlobalWindows())
+        .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(10))))
+        .discardingFiredPanes())).isTrue();
+    AfterProcessingTime oneSecond = AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(1));
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(FixedWindows.of(Duration.millis(10)))
+        .triggering(AfterWatermark.pastEndOfWindow().withEarlyFirings(oneSecond).withLateFirings(oneSecond))
+        .withAllowedLateness(Duration.millis(5)).accumulatingFiredPanes())).isTrue();
+    // AfterPane would count partials instead of inputs; merging windows need the GroupByKey's merge;
+    // a short or aligned processing-time delay would be shifted visibly by partials held.
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(new GlobalWindows())
+        .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.millis(999))))
+        .discardingFiredPanes())).isFalse();
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(new GlobalWindows())
+        .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()
+            .plusDelayOf(Duration.standardSeconds(10)).alignedTo(Duration.standardSeconds(10))))
+        .discardingFiredPanes())).isFalse();
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(FixedWindows.of(Duration.millis(10)))
+        .triggering(AfterWatermark.pastEndOfWindow().withEarlyFirings(AfterPane.elementCountAtLeast(2)))
+        .withAllowedLateness(Duration.ZERO).discardingFiredPanes())).isFalse();
+    assertThat(streamingSumIsLifted(Window.<KV<String, Integer>>into(Sessions.withGapDuration(Duration.millis(10))))).isFalse();
+  }
+
+  @Test
+  void shouldHoldStreamingPartialsForATenthOfTheShortestProcessingTimeDelayOnly() {
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(DefaultTrigger.of())).isZero();
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(AfterWatermark.pastEndOfWindow())).isZero();
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(
+        Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(10)))))
+        .isEqualTo(1000);
+    assertThat(CombinePerKeyTranslator.streamingFlushMillis(AfterWatermark.pastEndOfWindow()
+        .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(5)))
+        .withLateFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(1)))))
+        .isEqualTo(100);
+  }
+
+  private static boolean streamingSumIsLifted(Window<KV<String, Integer>> window) {
+    Pipeline p = pipeline();
+    keyed(p).apply(window).apply("Sum", Combine.perKey(Sum.ofIntegers()));
+    JobGraph graph = translate(p, true);
+    JobVertex sum = vertexNamed(graph, "Sum");
+    assertThat(inputPartitioning(graph, "Sum")).isInstanceOf(Partitioning.Hash.class);
+    assertThat(sum.chain()).hasSize(1);
+    return names(graph).contains("Sum (partial)");
   }
 
   @Test
@@ -163,7 +217,11 @@ class GroupingTranslationTest {
   }
 
   private static JobGraph translate(Pipeline p) {
-    SluiceTranslationSettings settings = new SluiceTranslationSettings(p.getOptions(), 2, 128, false, Map.of());
+    return translate(p, false);
+  }
+
+  private static JobGraph translate(Pipeline p, boolean streaming) {
+    SluiceTranslationSettings settings = new SluiceTranslationSettings(p.getOptions(), 2, 128, streaming, Map.of());
     TranslatorRegistry registry = TranslatorRegistry.standard()
         .primitive(PTransformTranslation.IMPULSE_TRANSFORM_URN, new StubTranslator())
         .primitive(PTransformTranslation.PAR_DO_TRANSFORM_URN, new StubTranslator());

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -85,6 +86,39 @@ class TestStreamPipelineTest {
     assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrder("3 EARLY", "10 EARLY", "10 ON_TIME");
   }
 
+  /**
+   * Early panes through a lifted Combine.perKey: its pre-shuffle partials are released before
+   * synthetic time moves even by a millisecond, so the panes follow the stream exactly, also
+   * where an advance is shorter than the partials' wall-clock flush interval (element 3 arrives
+   * 990 ms into the pane, 20 ms before it fires).
+   */
+  @Test
+  void shouldFireEarlyPanesThroughALiftedCombineExactlyAtTheStreamsAdvances() throws Exception {
+    Pipeline p = TestPipelines.create();
+    TestStream<KV<String, Long>> events = TestStream.create(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .addElements(TimestampedValue.of(KV.of("k", 1L), new Instant(1000)), TimestampedValue.of(KV.of("k", 2L), new Instant(2000)))
+        .advanceProcessingTime(Duration.millis(990))
+        .addElements(TimestampedValue.of(KV.of("k", 3L), new Instant(3000)))
+        .advanceProcessingTime(Duration.millis(20))
+        .addElements(TimestampedValue.of(KV.of("k", 4L), new Instant(3000)))
+        .advanceWatermarkToInfinity();
+    PCollection<String> panes = p.apply(events)
+        .apply(Window.<KV<String, Long>>configure()
+            .triggering(AfterWatermark.pastEndOfWindow()
+                .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(Duration.standardSeconds(1))))
+            .accumulatingFiredPanes()
+            .withAllowedLateness(Duration.ZERO))
+        .apply("Sum", Sum.longsPerKey())
+        .apply(ParDo.of(new SumPaneFn()));
+    String out = TestPipelines.collect(panes, "Collect");
+
+    JobGraph graph = TestPipelines.translate(p, 2, true);
+    assertThat(graph.vertices()).flatExtracting(v -> v.chain()).extracting(c -> c.name()).contains("Sum (partial)");
+    Backend.ENGINE.run(graph);
+
+    assertThat(TestPipelines.collected(out)).containsExactlyInAnyOrder("6 EARLY", "10 ON_TIME");
+  }
+
   @Test
   void shouldShowProcessingTimeTimersTheStreamsClock() throws Exception {
     Pipeline p = TestPipelines.create();
@@ -100,6 +134,13 @@ class TestStreamPipelineTest {
 
     assertThat(TestPipelines.collected(out)).containsExactly(
         "element 1 at +0s", "element 2 at +30s", "timer at +75s for +60s");
+  }
+
+  private static final class SumPaneFn extends DoFn<KV<String, Long>, String> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(c.element().getValue() + " " + c.pane().getTiming());
+    }
   }
 
   private static final class SumWithTimingFn extends DoFn<KV<String, Iterable<Long>>, String> {
