@@ -5,7 +5,6 @@ import dev.sluice.engine.api.OperatorContext;
 import dev.sluice.engine.api.Output;
 import dev.sluice.engine.api.Watermarks;
 import dev.sluice.runner.translation.operators.PartialCombineOperator.Partial;
-import dev.sluice.runner.translation.serde.EncodedKey;
 import java.util.HashMap;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,7 +15,7 @@ import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 
@@ -28,6 +27,9 @@ import org.apache.beam.sdk.values.KV;
  * HASH edge on the key. Output (port 0): {@code WindowedValue<KV<K, OutputT>>} in the same
  * window, with the combined timestamp and the pane a batch GroupByKey gives (on time, only
  * firing: in batch the watermark jumps past end of window and garbage collection at once).
+ * With a merging {@code WindowFn} ({@link #merging}) each key's partial windows are merged as
+ * they arrive and once more before output ({@link MergingWindowAccumulators}), so each output is
+ * one merged window (a session), as GroupByKey + Combine.GroupedValues would give.
  *
  * <h3>Memory</h3>
  * One accumulator per (key, window) of this subtask is held on the heap until the end of
@@ -45,8 +47,13 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
   private final GlobalCombineFn<?, ?, ?> fn;
   private final TimestampCombiner timestampCombiner;
   private final SerializablePipelineOptions options;
+  /** Non-null when windows merge: the WindowFn that merges them. */
+  private final WindowFn<?, ?> mergingWindowFn;
 
   private transient CombineFn<?, AccumT, OutputT> combineFn;
+  private transient boolean keyConsistentWithEquals;
+  /** Merging windows: per key (structural value), its windows' merged accumulators. */
+  private transient Map<Object, MergingWindowAccumulators<K, AccumT>> mergingTable;
   /**
    * Merged accumulators. State: one accumulator and combined timestamp per (key, window).
    * Merging: accumulators merged with {@code mergeAccumulators}, timestamps with the
@@ -57,17 +64,39 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
 
   public FinalCombineOperator(
       Coder<K> keyCoder, GlobalCombineFn<?, ?, ?> fn, TimestampCombiner timestampCombiner, SerializablePipelineOptions options) {
+    this(keyCoder, fn, timestampCombiner, options, null);
+  }
+
+  private FinalCombineOperator(
+      Coder<K> keyCoder,
+      GlobalCombineFn<?, ?, ?> fn,
+      TimestampCombiner timestampCombiner,
+      SerializablePipelineOptions options,
+      WindowFn<?, ?> mergingWindowFn) {
     this.keyCoder = keyCoder;
     this.fn = fn;
     this.timestampCombiner = timestampCombiner;
     this.options = options;
+    this.mergingWindowFn = mergingWindowFn;
+  }
+
+  /** In windows that {@code windowFn} merges (e.g. sessions). */
+  public static <K, AccumT, OutputT> FinalCombineOperator<K, AccumT, OutputT> merging(
+      Coder<K> keyCoder,
+      GlobalCombineFn<?, ?, ?> fn,
+      TimestampCombiner timestampCombiner,
+      SerializablePipelineOptions options,
+      WindowFn<?, ?> windowFn) {
+    return new FinalCombineOperator<>(keyCoder, fn, timestampCombiner, options, windowFn);
   }
 
   @Override
   public void open(OperatorContext context, Output output) throws Exception {
     super.open(context, output);
     combineFn = CombineFns.bind(fn, options.get());
+    keyConsistentWithEquals = keyCoder.consistentWithEquals();
     table = new HashMap<>();
+    mergingTable = new HashMap<>();
   }
 
   @Override
@@ -75,9 +104,13 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
   public void processElement(int input, Object value, long timestamp) throws Exception {
     WindowedValue<KV<K, AccumT>> wv = (WindowedValue<KV<K, AccumT>>) value;
     K key = wv.getValue().getKey();
-    EncodedKey encoded = new EncodedKey(CoderUtils.encodeToByteArray(keyCoder, key));
+    Object structuralKey = WindowedKey.structural(keyCoder, keyConsistentWithEquals, key);
+    if (mergingWindowFn != null) {
+      processMerging(wv, key, structuralKey);
+      return;
+    }
     for (BoundedWindow window : wv.getWindows()) {
-      WindowedKey wk = new WindowedKey(encoded, window);
+      WindowedKey wk = new WindowedKey(structuralKey, window);
       Partial<K, AccumT> p = table.get(wk);
       if (p == null) {
         table.put(wk, new Partial<>(key, wv.getValue().getValue(), wv.getTimestamp()));
@@ -86,6 +119,24 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
         p.timestamp = timestampCombiner.combine(p.timestamp, wv.getTimestamp());
       }
     }
+  }
+
+  private void processMerging(WindowedValue<KV<K, AccumT>> wv, K key, Object structuralKey) throws Exception {
+    MergingWindowAccumulators<K, AccumT> windows = mergingTable.get(structuralKey);
+    if (windows == null) {
+      windows = new MergingWindowAccumulators<>(key);
+      mergingTable.put(structuralKey, windows);
+    }
+    for (BoundedWindow window : wv.getWindows()) {
+      MergingWindowAccumulators.Entry<AccumT> entry = windows.get(window);
+      if (entry == null) {
+        windows.put(window, new MergingWindowAccumulators.Entry<>(wv.getValue().getValue(), wv.getTimestamp()));
+      } else {
+        entry.accumulator = combineFn.mergeAccumulators(Arrays.asList(entry.accumulator, wv.getValue().getValue()));
+        entry.timestamp = timestampCombiner.combine(entry.timestamp, wv.getTimestamp());
+      }
+    }
+    windows.mergeIfGrown(mergingWindowFn, combineFn, timestampCombiner);
   }
 
   @Override
@@ -103,13 +154,24 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
   @Override
   public void close() throws Exception {
     table = null;
+    mergingTable = null;
   }
 
-  private void emitAll() {
+  private void emitAll() throws Exception {
     if (emitted) {
       return;
     }
     emitted = true;
+    for (MergingWindowAccumulators<K, AccumT> windows : mergingTable.values()) {
+      windows.mergeAll(mergingWindowFn, combineFn, timestampCombiner);
+      for (Map.Entry<BoundedWindow, MergingWindowAccumulators.Entry<AccumT>> e : windows.entries().entrySet()) {
+        MergingWindowAccumulators.Entry<AccumT> entry = e.getValue();
+        OutputT result = combineFn.extractOutput(entry.accumulator);
+        output.emit(0, WindowedValue.of(KV.of(windows.key(), result), entry.timestamp, e.getKey(),
+            PaneInfo.ON_TIME_AND_ONLY_FIRING), entry.timestamp.getMillis());
+      }
+    }
+    mergingTable.clear();
     for (Map.Entry<WindowedKey, Partial<K, AccumT>> e : table.entrySet()) {
       Partial<K, AccumT> p = e.getValue();
       OutputT result = combineFn.extractOutput(p.accumulator);

@@ -14,6 +14,7 @@ import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
@@ -23,10 +24,12 @@ import org.joda.time.Instant;
  * before the HASH exchange, so the network carries at most one partial accumulator per key and
  * window per flush instead of every input. Chained after the producer (FORWARD).
  *
- * <p>Input: {@code WindowedValue<KV<K, InputT>>} in non-merging windows. Output (port 0): one
+ * <p>Input: {@code WindowedValue<KV<K, InputT>>}. Output (port 0): one
  * {@code WindowedValue<KV<K, AccumT>>} per (key, window) in that single window; its timestamp is
  * the windowing strategy's {@link TimestampCombiner} over the inputs' timestamps (already
- * assigned to the window), so the receiving side can merge it further.
+ * assigned to the window), so the receiving side can merge it further. With a merging
+ * {@code WindowFn} (batch only, {@link #merging}) each key's windows are merged here as far as
+ * this subtask's inputs allow ({@link MergingWindowAccumulators}); the final combine merges again.
  *
  * <h3>When partials are emitted (flushed)</h3>
  * <ul>
@@ -58,6 +61,8 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
   private final SerializablePipelineOptions options;
   private final int maxEntries;
   private final long flushIntervalMillis;
+  /** Non-null when windows merge: the WindowFn that merges them. */
+  private final WindowFn<?, ?> mergingWindowFn;
 
   private transient CombineFn<InputT, AccumT, ?> combineFn;
   private transient boolean keyConsistentWithEquals;
@@ -66,6 +71,10 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
    * Lifetime: until the next flush.
    */
   private transient Map<WindowedKey, Partial<K, AccumT>> table;
+  /** Merging windows: per key (structural value), its windows' accumulators. */
+  private transient Map<Object, MergingWindowAccumulators<K, AccumT>> mergingTable;
+  /** Merging windows: entries held over all keys. */
+  private transient int mergingEntries;
   /** A lower bound of the timestamps of the partials held; MAX when none is held. */
   private transient long earliestHeld;
   private transient ProcessingTimeService.Cancellable flushTimer;
@@ -91,12 +100,35 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
       SerializablePipelineOptions options,
       int maxEntries,
       long flushIntervalMillis) {
+    this(keyCoder, fn, timestampCombiner, options, maxEntries, flushIntervalMillis, null);
+  }
+
+  private PartialCombineOperator(
+      Coder<K> keyCoder,
+      GlobalCombineFn<?, ?, ?> fn,
+      TimestampCombiner timestampCombiner,
+      SerializablePipelineOptions options,
+      int maxEntries,
+      long flushIntervalMillis,
+      WindowFn<?, ?> mergingWindowFn) {
     this.keyCoder = keyCoder;
     this.fn = fn;
     this.timestampCombiner = timestampCombiner;
     this.options = options;
     this.maxEntries = maxEntries;
     this.flushIntervalMillis = flushIntervalMillis;
+    this.mergingWindowFn = mergingWindowFn;
+  }
+
+  /** Batch, in windows that {@code windowFn} merges (e.g. sessions). */
+  public static <K, InputT, AccumT> PartialCombineOperator<K, InputT, AccumT> merging(
+      Coder<K> keyCoder,
+      GlobalCombineFn<?, ?, ?> fn,
+      TimestampCombiner timestampCombiner,
+      SerializablePipelineOptions options,
+      int maxEntries,
+      WindowFn<?, ?> windowFn) {
+    return new PartialCombineOperator<>(keyCoder, fn, timestampCombiner, options, maxEntries, 0, windowFn);
   }
 
   @Override
@@ -105,6 +137,7 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
     combineFn = CombineFns.bind(fn, options.get());
     keyConsistentWithEquals = keyCoder.consistentWithEquals();
     table = new HashMap<>();
+    mergingTable = new HashMap<>();
     earliestHeld = Watermarks.MAX;
   }
 
@@ -113,6 +146,10 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
   public void processElement(int input, Object value, long timestamp) throws Exception {
     WindowedValue<KV<K, InputT>> wv = (WindowedValue<KV<K, InputT>>) value;
     K key = wv.getValue().getKey();
+    if (mergingWindowFn != null) {
+      processMerging(wv, key);
+      return;
+    }
     Object structuralKey = null;
     for (BoundedWindow window : wv.getWindows()) {
       Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
@@ -138,6 +175,32 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
       flush();
     } else if (flushIntervalMillis > 0 && flushTimer == null && !table.isEmpty()) {
       scheduleFlush();
+    }
+  }
+
+  private void processMerging(WindowedValue<KV<K, InputT>> wv, K key) throws Exception {
+    Object structuralKey = WindowedKey.structural(keyCoder, keyConsistentWithEquals, key);
+    MergingWindowAccumulators<K, AccumT> windows = mergingTable.get(structuralKey);
+    if (windows == null) {
+      windows = new MergingWindowAccumulators<>(key);
+      mergingTable.put(structuralKey, windows);
+    }
+    for (BoundedWindow window : wv.getWindows()) {
+      Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
+      MergingWindowAccumulators.Entry<AccumT> entry = windows.get(window);
+      if (entry == null) {
+        entry = new MergingWindowAccumulators.Entry<>(combineFn.createAccumulator(), assigned);
+        windows.put(window, entry);
+        mergingEntries++;
+      } else {
+        entry.timestamp = timestampCombiner.combine(entry.timestamp, assigned);
+      }
+      entry.accumulator = combineFn.addInput(entry.accumulator, wv.getValue().getValue());
+      earliestHeld = Math.min(earliestHeld, assigned.getMillis());
+    }
+    mergingEntries += windows.mergeIfGrown(mergingWindowFn, combineFn, timestampCombiner);
+    if (mergingEntries > maxEntries) {
+      flush();
     }
   }
 
@@ -176,7 +239,8 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
     }
   }
 
-  private void flush() {
+  private void flush() throws Exception {
+    flushMerging();
     for (Map.Entry<WindowedKey, Partial<K, AccumT>> e : table.entrySet()) {
       Partial<K, AccumT> p = e.getValue();
       AccumT compacted = combineFn.compact(p.accumulator);
@@ -185,6 +249,22 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
     }
     table.clear();
     earliestHeld = Watermarks.MAX;
+  }
+
+  private void flushMerging() throws Exception {
+    if (mergingTable.isEmpty()) {
+      return;
+    }
+    for (MergingWindowAccumulators<K, AccumT> windows : mergingTable.values()) {
+      windows.mergeAll(mergingWindowFn, combineFn, timestampCombiner);
+      for (Map.Entry<BoundedWindow, MergingWindowAccumulators.Entry<AccumT>> e : windows.entries().entrySet()) {
+        MergingWindowAccumulators.Entry<AccumT> entry = e.getValue();
+        output.emit(0, WindowedValue.of(KV.of(windows.key(), combineFn.compact(entry.accumulator)), entry.timestamp,
+            e.getKey(), PaneInfo.NO_FIRING), entry.timestamp.getMillis());
+      }
+    }
+    mergingTable.clear();
+    mergingEntries = 0;
   }
 
   /** One (key, window)'s accumulator, mutable in place. */

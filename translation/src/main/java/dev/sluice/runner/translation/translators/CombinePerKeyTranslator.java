@@ -29,6 +29,7 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.TimestampTransform;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
@@ -40,10 +41,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * producer folds inputs into accumulators, a HASH exchange on the key, then a
  * {@link FinalCombineOperator} merges them and extracts the outputs.
  *
- * <p>Taken only when that gives exactly what GroupByKey + Combine.GroupedValues gives:
- * non-merging windows (merging windows need the merged window set, which only the GBK computes),
- * the default trigger (so there is one pane per window), no side inputs, and an accumulator
- * coder. Anything else falls back to the expansion.
+ * <p>Taken only when that gives exactly what GroupByKey + Combine.GroupedValues gives: the
+ * default trigger (so there is one pane per window), no side inputs, and an accumulator coder.
+ * Merging windows (sessions) are merged per key on both sides ({@code MergingWindowAccumulators}):
+ * as far as its inputs allow before the shuffle, and finally after it. Anything else falls back to
+ * the expansion.
  *
  * <p>Streaming: a HASH exchange on the key into a {@link StreamingGroupByKeyOperator#combining}
  * GroupByKey, whose ReduceFnRunner keeps one accumulator per key and window
@@ -77,7 +79,7 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
     PCollection<KV<K, InputT>> input = context.mainInput();
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
     if (!context.settings().streaming()
-        && (!windowing.getWindowFn().isNonMerging() || !(windowing.getTrigger() instanceof DefaultTrigger))) {
+        && !(windowing.getTrigger() instanceof DefaultTrigger)) {
       return false;
     }
     if (!(input.getCoder() instanceof KvCoder)) {
@@ -106,14 +108,20 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
       return;
     }
     int maxEntries = PartialCombineOperator.DEFAULT_MAX_ENTRIES;
+    WindowFn<?, ?> windowFn = windowing.getWindowFn();
+    boolean merging = !windowFn.isNonMerging();
 
     int partial = context.addOperator(context.currentName() + " (partial)",
-        () -> new PartialCombineOperator<K, InputT, Object>(keyCoder, fn, timestampCombiner, options, maxEntries),
+        () -> merging
+            ? PartialCombineOperator.<K, InputT, Object>merging(keyCoder, fn, timestampCombiner, options, maxEntries, windowFn)
+            : new PartialCombineOperator<K, InputT, Object>(keyCoder, fn, timestampCombiner, options, maxEntries),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
 
     int merge = context.addOperator(context.currentName(),
-        () -> new FinalCombineOperator<K, Object, OutputT>(keyCoder, fn, timestampCombiner, options),
+        () -> merging
+            ? FinalCombineOperator.<K, Object, OutputT>merging(keyCoder, fn, timestampCombiner, options, windowFn)
+            : new FinalCombineOperator<K, Object, OutputT>(keyCoder, fn, timestampCombiner, options),
         context.parallelism(), 1, 1);
     context.connect(partial, 0, KvCoder.of(keyCoder, accumCoder), windowing.getWindowFn().windowCoder(),
         merge, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));

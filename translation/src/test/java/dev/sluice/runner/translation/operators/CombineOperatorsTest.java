@@ -27,6 +27,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
@@ -147,6 +148,33 @@ class CombineOperatorsTest {
   }
 
   @Test
+  void shouldMergeSessionsBridgedAcrossPartialsAndFlushes() throws Exception {
+    Sessions sessions = Sessions.withGapDuration(Duration.millis(11));
+    for (int maxEntries : new int[] {1, 100}) {
+      // a: 0 and 20 on one subtask, 10 on the other bridges them into [0, 31); 50 stays alone.
+      // b: 5, 6, 7, 8 ... 40 one millisecond apart on one subtask: one session built by many merges.
+      List<In> first = new ArrayList<>(List.of(new In("a", 1, 0), new In("a", 2, 20), new In("a", 8, 50)));
+      List<In> second = new ArrayList<>(List.of(new In("a", 4, 10)));
+      int bSum = 0;
+      for (int t = 5; t <= 40; t++) {
+        first.add(new In("b", t, t));
+        bSum += t;
+      }
+      for (TimestampCombiner tc : List.of(TimestampCombiner.END_OF_WINDOW, TimestampCombiner.EARLIEST)) {
+        List<WindowedValue<KV<String, Integer>>> out = run(Sum.ofIntegers(), sessions, tc, maxEntries, first, second);
+        assertThat(out).extracting(wv -> wv.getValue().getKey() + "=" + wv.getValue().getValue() + " in "
+                + wv.getWindows().iterator().next() + " at " + wv.getTimestamp().getMillis())
+            .as("maxEntries %d, %s", maxEntries, tc)
+            .containsExactlyInAnyOrder(
+                "a=7 in " + new IntervalWindow(new Instant(0), new Instant(31)) + " at " + (tc == TimestampCombiner.EARLIEST ? 0 : 30),
+                "a=8 in " + new IntervalWindow(new Instant(50), new Instant(61)) + " at " + (tc == TimestampCombiner.EARLIEST ? 50 : 60),
+                "b=" + bSum + " in " + new IntervalWindow(new Instant(5), new Instant(51)) + " at " + (tc == TimestampCombiner.EARLIEST ? 5 : 50));
+        assertThat(out).allSatisfy(wv -> assertThat(wv.getPane()).isEqualTo(PaneInfo.ON_TIME_AND_ONLY_FIRING));
+      }
+    }
+  }
+
+  @Test
   void shouldHoldStreamingPartialsForTheFlushInterval() throws Exception {
     try (OperatorHarness h = new OperatorHarness(streamingPartial(TimestampCombiner.END_OF_WINDOW))) {
       long start = h.processingTime();
@@ -242,11 +270,15 @@ class CombineOperatorsTest {
     Coder accumCoder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), VarIntCoder.of());
     Coder<WindowedValue<Object>> edgeCoder = (Coder) WindowedValue.getFullCoder(
         KvCoder.of(StringUtf8Coder.of(), accumCoder), windowFn.windowCoder());
-    FinalCombineOperator<String, Object, OutputT> fin = new FinalCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS);
+    boolean merging = !windowFn.isNonMerging();
+    FinalCombineOperator<String, Object, OutputT> fin = merging
+        ? FinalCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, windowFn)
+        : new FinalCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS);
     try (OperatorHarness finalHarness = new OperatorHarness(fin)) {
       for (List<In> part : List.of(first, second)) {
-        PartialCombineOperator<String, Integer, Object> partial =
-            new PartialCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries);
+        PartialCombineOperator<String, Integer, Object> partial = merging
+            ? PartialCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries, windowFn)
+            : new PartialCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries);
         try (OperatorHarness h = new OperatorHarness(partial)) {
           for (In in : part) {
             BatchGroupByKeyOperatorTest.feed(h, windowFn, in.key(), in.value(), in.ts());

@@ -79,17 +79,26 @@ class GroupingTranslationTest {
   }
 
   @Test
-  void shouldFallBackToGroupByKeyForMergingWindows() {
+  void shouldLiftTheCombineInMergingWindowsButFallBackToGroupByKeyForOtherTriggers() {
     Pipeline p = pipeline();
     keyed(p)
         .apply("Sessions", Window.into(Sessions.withGapDuration(Duration.millis(10))))
         .apply("Sum", Combine.perKey(Sum.ofIntegers()));
-
     JobGraph graph = translate(p);
-    assertThat(names(graph)).anyMatch(n -> n.startsWith("Sum/GroupByKey"));
-    assertThat(names(graph)).noneMatch(n -> n.contains("(partial)"));
-    JobVertex gbk = vertexNamed(graph, "Sum/GroupByKey");
-    assertThat(graph.edge(gbk.inputEdges().get(0)).partitioning()).isInstanceOf(Partitioning.Hash.class);
+    assertThat(names(graph)).contains("Sum (partial)");
+    assertThat(inputPartitioning(graph, "Sum")).isInstanceOf(Partitioning.Hash.class);
+
+    Pipeline triggered = pipeline();
+    keyed(triggered)
+        .apply("Sessions", Window.<KV<String, Integer>>into(Sessions.withGapDuration(Duration.millis(10)))
+            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(2)))
+            .withAllowedLateness(Duration.ZERO).discardingFiredPanes())
+        .apply("Sum", Combine.perKey(Sum.ofIntegers()));
+    JobGraph fallback = translate(triggered);
+    assertThat(names(fallback)).anyMatch(n -> n.startsWith("Sum/GroupByKey"));
+    assertThat(names(fallback)).noneMatch(n -> n.contains("(partial)"));
+    JobVertex gbk = vertexNamed(fallback, "Sum/GroupByKey");
+    assertThat(fallback.edge(gbk.inputEdges().get(0)).partitioning()).isInstanceOf(Partitioning.Hash.class);
   }
 
   @Test
