@@ -28,7 +28,7 @@ import org.joda.time.Instant;
  * {@code WindowedValue<KV<K, AccumT>>} per (key, window) in that single window; its timestamp is
  * the windowing strategy's {@link TimestampCombiner} over the inputs' timestamps (already
  * assigned to the window), so the receiving side can merge it further. With a merging
- * {@code WindowFn} (batch only, {@link #merging}) each key's windows are merged here as far as
+ * {@code WindowFn} ({@link #merging}) each key's windows are merged here as far as
  * this subtask's inputs allow ({@link MergingWindowAccumulators}); the final combine merges again.
  *
  * <h3>When partials are emitted (flushed)</h3>
@@ -120,15 +120,20 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
     this.mergingWindowFn = mergingWindowFn;
   }
 
-  /** Batch, in windows that {@code windowFn} merges (e.g. sessions). */
+  /**
+   * In windows that {@code windowFn} merges (e.g. sessions).
+   *
+   * @param flushIntervalMillis as for the constructor: 0 in batch
+   */
   public static <K, InputT, AccumT> PartialCombineOperator<K, InputT, AccumT> merging(
       Coder<K> keyCoder,
       GlobalCombineFn<?, ?, ?> fn,
       TimestampCombiner timestampCombiner,
       SerializablePipelineOptions options,
       int maxEntries,
+      long flushIntervalMillis,
       WindowFn<?, ?> windowFn) {
-    return new PartialCombineOperator<>(keyCoder, fn, timestampCombiner, options, maxEntries, 0, windowFn);
+    return new PartialCombineOperator<>(keyCoder, fn, timestampCombiner, options, maxEntries, flushIntervalMillis, windowFn);
   }
 
   @Override
@@ -148,8 +153,17 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
     K key = wv.getValue().getKey();
     if (mergingWindowFn != null) {
       processMerging(wv, key);
-      return;
+    } else {
+      processNonMerging(wv, key);
     }
+    if (table.size() + mergingEntries > maxEntries) {
+      flush();
+    } else if (flushIntervalMillis > 0 && flushTimer == null && (!table.isEmpty() || mergingEntries > 0)) {
+      scheduleFlush();
+    }
+  }
+
+  private void processNonMerging(WindowedValue<KV<K, InputT>> wv, K key) throws Exception {
     Object structuralKey = null;
     for (BoundedWindow window : wv.getWindows()) {
       Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
@@ -171,22 +185,24 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
       earliestHeld = Math.min(earliestHeld, assigned.getMillis());
       p.accumulator = combineFn.addInput(p.accumulator, wv.getValue().getValue());
     }
-    if (table.size() > maxEntries) {
-      flush();
-    } else if (flushIntervalMillis > 0 && flushTimer == null && !table.isEmpty()) {
-      scheduleFlush();
-    }
   }
 
   private void processMerging(WindowedValue<KV<K, InputT>> wv, K key) throws Exception {
     Object structuralKey = WindowedKey.structural(keyCoder, keyConsistentWithEquals, key);
-    MergingWindowAccumulators<K, AccumT> windows = mergingTable.get(structuralKey);
-    if (windows == null) {
-      windows = new MergingWindowAccumulators<>(key);
-      mergingTable.put(structuralKey, windows);
-    }
+    MergingWindowAccumulators<K, AccumT> windows = null;
     for (BoundedWindow window : wv.getWindows()) {
       Instant assigned = timestampCombiner.assign(window, wv.getTimestamp());
+      if (window.maxTimestamp().getMillis() < currentInputWatermark()) {
+        emitLate(key, wv.getValue().getValue(), assigned, window); // may still extend an open session downstream
+        continue;
+      }
+      if (windows == null) {
+        windows = mergingTable.get(structuralKey);
+        if (windows == null) {
+          windows = new MergingWindowAccumulators<>(key);
+          mergingTable.put(structuralKey, windows);
+        }
+      }
       MergingWindowAccumulators.Entry<AccumT> entry = windows.get(window);
       if (entry == null) {
         entry = new MergingWindowAccumulators.Entry<>(combineFn.createAccumulator(), assigned);
@@ -198,9 +214,8 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
       entry.accumulator = combineFn.addInput(entry.accumulator, wv.getValue().getValue());
       earliestHeld = Math.min(earliestHeld, assigned.getMillis());
     }
-    mergingEntries += windows.mergeIfGrown(mergingWindowFn, combineFn, timestampCombiner);
-    if (mergingEntries > maxEntries) {
-      flush();
+    if (windows != null) {
+      mergingEntries += windows.mergeIfGrown(mergingWindowFn, combineFn, timestampCombiner);
     }
   }
 

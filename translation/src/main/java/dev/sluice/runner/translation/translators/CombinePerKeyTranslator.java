@@ -113,7 +113,7 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
 
     int partial = context.addOperator(context.currentName() + " (partial)",
         () -> merging
-            ? PartialCombineOperator.<K, InputT, Object>merging(keyCoder, fn, timestampCombiner, options, maxEntries, windowFn)
+            ? PartialCombineOperator.<K, InputT, Object>merging(keyCoder, fn, timestampCombiner, options, maxEntries, 0, windowFn)
             : new PartialCombineOperator<K, InputT, Object>(keyCoder, fn, timestampCombiner, options, maxEntries),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
@@ -155,9 +155,13 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
     }
     TimestampCombiner timestampCombiner = windowing.getTimestampCombiner();
     long flushMillis = streamingFlushMillis(windowing.getTrigger());
+    WindowFn<?, ?> windowFn = windowing.getWindowFn();
     int partial = context.addOperator(name + " (partial)",
-        () -> new PartialCombineOperator<K, InputT, Object>(
-            keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis),
+        () -> windowFn.isNonMerging()
+            ? new PartialCombineOperator<K, InputT, Object>(
+                keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis)
+            : PartialCombineOperator.<K, InputT, Object>merging(
+                keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis, windowFn),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
     Coder<Object> partialCoder = (Coder<Object>) accumCoder;
@@ -173,17 +177,18 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
   }
 
   /**
-   * Whether pre-combining before the shuffle leaves every pane as it would be without it:
-   * non-merging windows (merging needs the merged window set, which only the GroupByKey knows),
-   * and a trigger that never counts elements ({@code AfterPane.elementCountAtLeast} would count
+   * Whether pre-combining before the shuffle leaves every pane as it would be without it: a
+   * trigger that never counts elements ({@code AfterPane.elementCountAtLeast} would count
    * partials) nor fires on synchronized processing time (a continuation trigger, which follows
    * its upstream's panes one by one), and whose processing-time parts wait at least
    * {@value #STREAMING_MIN_PROCESSING_DELAY_MILLIS} ms after the first element and are not aligned
    * to a period (see that constant). Watermark triggers and composites of these are fine: partials
-   * reach the GroupByKey before any watermark that would pass them.
+   * reach the GroupByKey before any watermark that would pass them. Merging windows (sessions) are
+   * merged as far as the partial's own inputs allow and again by the GroupByKey, which merges
+   * windows incrementally anyway.
    */
   static boolean liftableInStreaming(WindowingStrategy<?, ?> windowing) {
-    return windowing.getWindowFn().isNonMerging() && countsNeitherElementsNorSynchronizedTime(windowing.getTrigger());
+    return countsNeitherElementsNorSynchronizedTime(windowing.getTrigger());
   }
 
   private static boolean countsNeitherElementsNorSynchronizedTime(Trigger trigger) {

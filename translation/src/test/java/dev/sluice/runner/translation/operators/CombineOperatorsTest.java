@@ -240,6 +240,32 @@ class CombineOperatorsTest {
     }
   }
 
+  @Test
+  void shouldMergeStreamingSessionPartialsAndFlushThemBeforeAWatermarkPassesThem() throws Exception {
+    Sessions sessions = Sessions.withGapDuration(Duration.millis(10));
+    PartialCombineOperator<String, Integer, Object> partial = PartialCombineOperator.merging(
+        StringUtf8Coder.of(), Sum.ofIntegers(), TimestampCombiner.END_OF_WINDOW, OPTIONS, 100, FLUSH_MILLIS, sessions);
+    try (OperatorHarness h = new OperatorHarness(partial)) {
+      BatchGroupByKeyOperatorTest.feed(h, sessions, "a", 1, 0);
+      BatchGroupByKeyOperatorTest.feed(h, sessions, "a", 2, 5);
+      h.watermark(0, 9); // the earliest held window, [0, 10), ends at 9: nothing is behind 9
+      assertThat(h.emitted()).isEmpty();
+      h.watermark(0, 10);
+      assertThat(sums(h)).containsExactly("a=3");
+      assertThat(h.emitted().get(0).timestamp()).isEqualTo(14L);
+      assertThat(List.<Object>copyOf(((WindowedValue<?>) h.emitted().get(0).value()).getWindows()))
+          .containsExactly(new IntervalWindow(new Instant(0), new Instant(15)));
+
+      h.watermark(0, 20);
+      BatchGroupByKeyOperatorTest.feed(h, sessions, "a", 4, 3); // late: passed on at once
+      assertThat(sums(h)).containsExactly("a=3", "a=4");
+      BatchGroupByKeyOperatorTest.feed(h, sessions, "a", 8, 30); // held until the flush interval
+      assertThat(h.emitted()).hasSize(2);
+      h.advanceProcessingTime(h.processingTime() + FLUSH_MILLIS);
+      assertThat(sums(h)).containsExactly("a=3", "a=4", "a=8");
+    }
+  }
+
   private static final long FLUSH_MILLIS = 100;
 
   private static PartialCombineOperator<String, Integer, Object> streamingPartial(TimestampCombiner tc) {
@@ -277,7 +303,7 @@ class CombineOperatorsTest {
     try (OperatorHarness finalHarness = new OperatorHarness(fin)) {
       for (List<In> part : List.of(first, second)) {
         PartialCombineOperator<String, Integer, Object> partial = merging
-            ? PartialCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries, windowFn)
+            ? PartialCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries, 0, windowFn)
             : new PartialCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries);
         try (OperatorHarness h = new OperatorHarness(partial)) {
           for (In in : part) {
