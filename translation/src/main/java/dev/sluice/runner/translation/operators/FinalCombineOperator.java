@@ -122,11 +122,7 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
   }
 
   private void processMerging(WindowedValue<KV<K, AccumT>> wv, K key, Object structuralKey) throws Exception {
-    MergingWindowAccumulators<K, AccumT> windows = mergingTable.get(structuralKey);
-    if (windows == null) {
-      windows = new MergingWindowAccumulators<>(key);
-      mergingTable.put(structuralKey, windows);
-    }
+    MergingWindowAccumulators<K, AccumT> windows = MergingWindowAccumulators.forKey(mergingTable, structuralKey, key);
     for (BoundedWindow window : wv.getWindows()) {
       MergingWindowAccumulators.Entry<AccumT> entry = windows.get(window);
       if (entry == null) {

@@ -45,6 +45,17 @@ final class MergingWindowAccumulators<K, A> {
     this.key = key;
   }
 
+  /** The accumulators of {@code key} (by its structural value) in {@code table}, created if absent. */
+  static <K, A> MergingWindowAccumulators<K, A> forKey(
+      Map<Object, MergingWindowAccumulators<K, A>> table, Object structuralKey, K key) {
+    MergingWindowAccumulators<K, A> windows = table.get(structuralKey);
+    if (windows == null) {
+      windows = new MergingWindowAccumulators<>(key);
+      table.put(structuralKey, windows);
+    }
+    return windows;
+  }
+
   K key() {
     return key;
   }

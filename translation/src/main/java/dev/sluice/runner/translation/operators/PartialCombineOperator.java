@@ -197,11 +197,7 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
         continue;
       }
       if (windows == null) {
-        windows = mergingTable.get(structuralKey);
-        if (windows == null) {
-          windows = new MergingWindowAccumulators<>(key);
-          mergingTable.put(structuralKey, windows);
-        }
+        windows = MergingWindowAccumulators.forKey(mergingTable, structuralKey, key);
       }
       MergingWindowAccumulators.Entry<AccumT> entry = windows.get(window);
       if (entry == null) {
