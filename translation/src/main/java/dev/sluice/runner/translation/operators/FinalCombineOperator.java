@@ -27,7 +27,7 @@ import org.apache.beam.sdk.values.KV;
  * HASH edge on the key. Output (port 0): {@code WindowedValue<KV<K, OutputT>>} in the same
  * window, with the combined timestamp and the pane a batch GroupByKey gives (on time, only
  * firing: in batch the watermark jumps past end of window and garbage collection at once).
- * With a merging {@code WindowFn} ({@link #merging}) each key's partial windows are merged as
+ * With a merging {@code WindowFn} ({@link #forWindows}) each key's partial windows are merged as
  * they arrive and once more before output ({@link MergingWindowAccumulators}), so each output is
  * one merged window (a session), as GroupByKey + Combine.GroupedValues would give.
  *
@@ -80,14 +80,14 @@ public final class FinalCombineOperator<K, AccumT, OutputT> extends AbstractOper
     this.mergingWindowFn = mergingWindowFn;
   }
 
-  /** In windows that {@code windowFn} merges (e.g. sessions). */
-  public static <K, AccumT, OutputT> FinalCombineOperator<K, AccumT, OutputT> merging(
+  /** For inputs windowed by {@code windowFn}: merges each key's windows if {@code windowFn} merges them (e.g. sessions). */
+  public static <K, AccumT, OutputT> FinalCombineOperator<K, AccumT, OutputT> forWindows(
       Coder<K> keyCoder,
       GlobalCombineFn<?, ?, ?> fn,
       TimestampCombiner timestampCombiner,
       SerializablePipelineOptions options,
       WindowFn<?, ?> windowFn) {
-    return new FinalCombineOperator<>(keyCoder, fn, timestampCombiner, options, windowFn);
+    return new FinalCombineOperator<>(keyCoder, fn, timestampCombiner, options, windowFn.isNonMerging() ? null : windowFn);
   }
 
   @Override

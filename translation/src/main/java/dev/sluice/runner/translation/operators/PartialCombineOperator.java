@@ -28,7 +28,7 @@ import org.joda.time.Instant;
  * {@code WindowedValue<KV<K, AccumT>>} per (key, window) in that single window; its timestamp is
  * the windowing strategy's {@link TimestampCombiner} over the inputs' timestamps (already
  * assigned to the window), so the receiving side can merge it further. With a merging
- * {@code WindowFn} ({@link #merging}) each key's windows are merged here as far as
+ * {@code WindowFn} ({@link #forWindows}) each key's windows are merged here as far as
  * this subtask's inputs allow ({@link MergingWindowAccumulators}); the final combine merges again.
  *
  * <h3>When partials are emitted (flushed)</h3>
@@ -121,11 +121,12 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
   }
 
   /**
-   * In windows that {@code windowFn} merges (e.g. sessions).
+   * For inputs windowed by {@code windowFn}: merges each key's windows here if {@code windowFn}
+   * merges them (e.g. sessions), else the plain per-(key, window) table.
    *
    * @param flushIntervalMillis as for the constructor: 0 in batch
    */
-  public static <K, InputT, AccumT> PartialCombineOperator<K, InputT, AccumT> merging(
+  public static <K, InputT, AccumT> PartialCombineOperator<K, InputT, AccumT> forWindows(
       Coder<K> keyCoder,
       GlobalCombineFn<?, ?, ?> fn,
       TimestampCombiner timestampCombiner,
@@ -133,7 +134,8 @@ public final class PartialCombineOperator<K, InputT, AccumT> extends AbstractOpe
       int maxEntries,
       long flushIntervalMillis,
       WindowFn<?, ?> windowFn) {
-    return new PartialCombineOperator<>(keyCoder, fn, timestampCombiner, options, maxEntries, flushIntervalMillis, windowFn);
+    return new PartialCombineOperator<>(keyCoder, fn, timestampCombiner, options, maxEntries, flushIntervalMillis,
+        windowFn.isNonMerging() ? null : windowFn);
   }
 
   @Override

@@ -109,19 +109,14 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
     }
     int maxEntries = PartialCombineOperator.DEFAULT_MAX_ENTRIES;
     WindowFn<?, ?> windowFn = windowing.getWindowFn();
-    boolean merging = !windowFn.isNonMerging();
 
     int partial = context.addOperator(context.currentName() + " (partial)",
-        () -> merging
-            ? PartialCombineOperator.<K, InputT, Object>merging(keyCoder, fn, timestampCombiner, options, maxEntries, 0, windowFn)
-            : new PartialCombineOperator<K, InputT, Object>(keyCoder, fn, timestampCombiner, options, maxEntries),
+        () -> PartialCombineOperator.<K, InputT, Object>forWindows(keyCoder, fn, timestampCombiner, options, maxEntries, 0, windowFn),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
 
     int merge = context.addOperator(context.currentName(),
-        () -> merging
-            ? FinalCombineOperator.<K, Object, OutputT>merging(keyCoder, fn, timestampCombiner, options, windowFn)
-            : new FinalCombineOperator<K, Object, OutputT>(keyCoder, fn, timestampCombiner, options),
+        () -> FinalCombineOperator.<K, Object, OutputT>forWindows(keyCoder, fn, timestampCombiner, options, windowFn),
         context.parallelism(), 1, 1);
     context.connect(partial, 0, KvCoder.of(keyCoder, accumCoder), windowing.getWindowFn().windowCoder(),
         merge, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)));
@@ -145,35 +140,42 @@ public final class CombinePerKeyTranslator<K, InputT, OutputT>
       Coder<InputT> valueCoder = kvCoder.getValueCoder();
       AppliedCombineFn<K, InputT, ?, OutputT> applied = AppliedCombineFn.withAccumulatorCoder(
           (GlobalCombineFn) fn, (Coder) accumCoder, List.of(), kvCoder, windowing);
-      int node = context.addOperator(name,
-          () -> StreamingGroupByKeyOperator.combining(name, keyCoder, valueCoder, applied, windowing, options),
-          context.parallelism(), 1, 1);
+      int node = addCombiningGroupByKey(context, keyCoder, valueCoder, applied, windowing, options);
       context.connect(input, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)),
           new KeyedStreamSerializer<>(keyCoder, WindowedValue.getFullCoder(valueCoder, windowCoder)));
-      context.setProducer(context.output(), node, 0);
       return;
     }
     TimestampCombiner timestampCombiner = windowing.getTimestampCombiner();
     long flushMillis = streamingFlushMillis(windowing.getTrigger());
     WindowFn<?, ?> windowFn = windowing.getWindowFn();
     int partial = context.addOperator(name + " (partial)",
-        () -> windowFn.isNonMerging()
-            ? new PartialCombineOperator<K, InputT, Object>(
-                keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis)
-            : PartialCombineOperator.<K, InputT, Object>merging(
-                keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis, windowFn),
+        () -> PartialCombineOperator.<K, InputT, Object>forWindows(
+            keyCoder, fn, timestampCombiner, options, STREAMING_MAX_ENTRIES, flushMillis, windowFn),
         context.producerParallelism(input), 1, 1);
     context.connect(input, partial, 0, Partitioning.forward());
     Coder<Object> partialCoder = (Coder<Object>) accumCoder;
     AppliedCombineFn<K, Object, ?, OutputT> merging = AppliedCombineFn.withAccumulatorCoder(
         new AccumulatorMergingFn<Object, OutputT>(fn, options), partialCoder, List.of(),
         KvCoder.of(keyCoder, partialCoder), windowing);
-    int node = context.addOperator(name,
-        () -> StreamingGroupByKeyOperator.combining(name, keyCoder, partialCoder, merging, windowing, options),
-        context.parallelism(), 1, 1);
+    int node = addCombiningGroupByKey(context, keyCoder, partialCoder, merging, windowing, options);
     context.connect(partial, 0, node, 0, Partitioning.hash(new KvKeySelector<>(keyCoder)),
         new KeyedStreamSerializer<>(keyCoder, WindowedValue.getFullCoder(partialCoder, windowCoder)));
+  }
+
+  /** The streaming combining GroupByKey, producing this transform's output; its input is left to connect. */
+  private static <K, V, OutputT> int addCombiningGroupByKey(
+      TranslationContext context,
+      Coder<K> keyCoder,
+      Coder<V> valueCoder,
+      AppliedCombineFn<K, V, ?, OutputT> applied,
+      WindowingStrategy<?, BoundedWindow> windowing,
+      SerializablePipelineOptions options) {
+    String name = context.currentName();
+    int node = context.addOperator(name,
+        () -> StreamingGroupByKeyOperator.combining(name, keyCoder, valueCoder, applied, windowing, options),
+        context.parallelism(), 1, 1);
     context.setProducer(context.output(), node, 0);
+    return node;
   }
 
   /**

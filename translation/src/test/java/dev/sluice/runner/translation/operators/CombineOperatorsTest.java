@@ -243,7 +243,7 @@ class CombineOperatorsTest {
   @Test
   void shouldMergeStreamingSessionPartialsAndFlushThemBeforeAWatermarkPassesThem() throws Exception {
     Sessions sessions = Sessions.withGapDuration(Duration.millis(10));
-    PartialCombineOperator<String, Integer, Object> partial = PartialCombineOperator.merging(
+    PartialCombineOperator<String, Integer, Object> partial = PartialCombineOperator.forWindows(
         StringUtf8Coder.of(), Sum.ofIntegers(), TimestampCombiner.END_OF_WINDOW, OPTIONS, 100, FLUSH_MILLIS, sessions);
     try (OperatorHarness h = new OperatorHarness(partial)) {
       BatchGroupByKeyOperatorTest.feed(h, sessions, "a", 1, 0);
@@ -296,15 +296,11 @@ class CombineOperatorsTest {
     Coder accumCoder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), VarIntCoder.of());
     Coder<WindowedValue<Object>> edgeCoder = (Coder) WindowedValue.getFullCoder(
         KvCoder.of(StringUtf8Coder.of(), accumCoder), windowFn.windowCoder());
-    boolean merging = !windowFn.isNonMerging();
-    FinalCombineOperator<String, Object, OutputT> fin = merging
-        ? FinalCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, windowFn)
-        : new FinalCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS);
+    FinalCombineOperator<String, Object, OutputT> fin = FinalCombineOperator.forWindows(StringUtf8Coder.of(), fn, tc, OPTIONS, windowFn);
     try (OperatorHarness finalHarness = new OperatorHarness(fin)) {
       for (List<In> part : List.of(first, second)) {
-        PartialCombineOperator<String, Integer, Object> partial = merging
-            ? PartialCombineOperator.merging(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries, 0, windowFn)
-            : new PartialCombineOperator<>(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries);
+        PartialCombineOperator<String, Integer, Object> partial =
+            PartialCombineOperator.forWindows(StringUtf8Coder.of(), fn, tc, OPTIONS, maxEntries, 0, windowFn);
         try (OperatorHarness h = new OperatorHarness(partial)) {
           for (In in : part) {
             BatchGroupByKeyOperatorTest.feed(h, windowFn, in.key(), in.value(), in.ts());
